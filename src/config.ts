@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, ''));
+const seconds = z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0');
+const optionalText = z.string().trim().min(1).optional();
+
+/** The environment, as api.md documents it. Each key: meaning and default. */
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8100).describe('HTTP port'),
+  HOST: z.string().default('0.0.0.0').describe('bind address'),
+  DATA_DIR: z.string().default('./data').describe('SQLite database and generated secrets'),
+  API_KEY: z.string().min(16, 'must be at least 16 characters').optional().describe('admin API key'),
+  WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('webhook token'),
+  BASE_URL: url.optional().describe('external URL used to print webhook URLs'),
+  POLL_INTERVAL_SECONDS: seconds.default(5),
+  RECONCILE_INTERVAL_SECONDS: seconds.default(60),
+  VERIFY_INTERVAL_SECONDS: seconds.default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JELLYSEERR_URL: url.optional(),
+  JELLYSEERR_API_KEY: optionalText,
+  RADARR_URL: url.optional(),
+  RADARR_API_KEY: optionalText,
+  SONARR_URL: url.optional(),
+  SONARR_API_KEY: optionalText,
+  QBITTORRENT_URL: url.optional(),
+  QBITTORRENT_USERNAME: optionalText,
+  QBITTORRENT_PASSWORD: optionalText,
+  TRANSMISSION_URL: url.optional(),
+  TRANSMISSION_USERNAME: optionalText,
+  TRANSMISSION_PASSWORD: optionalText,
+  SABNZBD_URL: url.optional(),
+  SABNZBD_API_KEY: optionalText,
+  NZBGET_URL: url.optional(),
+  NZBGET_USERNAME: optionalText,
+  NZBGET_PASSWORD: optionalText,
+  DELUGE_URL: url.optional(),
+  DELUGE_PASSWORD: optionalText,
+  JELLYFIN_URL: url.optional(),
+  JELLYFIN_API_KEY: optionalText,
+  SHOKO_URL: url.optional(),
+  SHOKO_API_KEY: optionalText,
+});
+export type Env = z.infer<typeof envSchema>;
+
+/** Services that need a key besides their URL: a URL without its key is a start-up error. */
+const REQUIRED_WITH_URL: Array<[keyof Env, keyof Env]> = [
+  ['JELLYSEERR_URL', 'JELLYSEERR_API_KEY'],
+  ['RADARR_URL', 'RADARR_API_KEY'],
+  ['SONARR_URL', 'SONARR_API_KEY'],
+  ['SABNZBD_URL', 'SABNZBD_API_KEY'],
+  ['JELLYFIN_URL', 'JELLYFIN_API_KEY'],
+  ['SHOKO_URL', 'SHOKO_API_KEY'],
+];
+
+export interface Config extends Omit<Env, 'API_KEY' | 'WEBHOOK_TOKEN' | 'BASE_URL'> {
+  API_KEY: string;
+  WEBHOOK_TOKEN: string;
+  BASE_URL: string;
+  /** Secrets generated on this start (to print once). */
+  generatedSecrets: Array<'API_KEY' | 'WEBHOOK_TOKEN'>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment once, listing every problem rather than stopping at the first. */
+export function parseEnv(env: Record<string, string | undefined>): Env {
+  // An empty variable (`RADARR_URL=` in a compose file) means unset.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (result.success) {
+    for (const [urlKey, keyKey] of REQUIRED_WITH_URL) {
+      if (result.data[urlKey] && !result.data[keyKey]) problems.push(`${keyKey}: required when ${urlKey} is set`);
+    }
+  }
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
+  return result.data;
+}
+
+interface StoredSecrets {
+  apiKey?: string;
+  webhookToken?: string;
+}
+
+/**
+ * Loads the configuration. `API_KEY` and `WEBHOOK_TOKEN`, when unset, are generated once and kept
+ * in `DATA_DIR/secrets.json` (mode 0600) so they survive restarts.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = parseEnv(env);
+  const file = join(parsed.DATA_DIR, 'secrets.json');
+  const stored: StoredSecrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets) : {};
+  const generatedSecrets: Config['generatedSecrets'] = [];
+  let apiKey = parsed.API_KEY ?? stored.apiKey;
+  let webhookToken = parsed.WEBHOOK_TOKEN ?? stored.webhookToken;
+  if (!apiKey) {
+    apiKey = randomBytes(24).toString('hex');
+    generatedSecrets.push('API_KEY');
+  }
+  if (!webhookToken) {
+    webhookToken = randomBytes(24).toString('hex');
+    generatedSecrets.push('WEBHOOK_TOKEN');
+  }
+  if (generatedSecrets.length > 0) {
+    mkdirSync(parsed.DATA_DIR, { recursive: true });
+    const next: StoredSecrets = { ...stored };
+    if (generatedSecrets.includes('API_KEY')) next.apiKey = apiKey;
+    if (generatedSecrets.includes('WEBHOOK_TOKEN')) next.webhookToken = webhookToken;
+    writeFileSync(file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+  }
+  return {
+    ...parsed,
+    API_KEY: apiKey,
+    WEBHOOK_TOKEN: webhookToken,
+    BASE_URL: parsed.BASE_URL ?? `http://localhost:${parsed.PORT}`,
+    generatedSecrets,
+  };
+}

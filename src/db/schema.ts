@@ -1,0 +1,151 @@
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/**
+ * Every webhook body, stored raw before the 202 goes out. The inbox worker turns rows into
+ * observations; `processedAt` is set in the same transaction that stores them, so a crash in
+ * between leaves the row to be processed again.
+ */
+export const inbox = sqliteTable(
+  'inbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    source: text('source').notNull(),
+    eventType: text('event_type').notNull(),
+    receivedAt: text('received_at').notNull(),
+    /** sha256 of source + canonical body: a second delivery of the same body is not applied twice. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    body: text('body').notNull(),
+    processedAt: text('processed_at'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+  },
+  (t) => [index('inbox_unprocessed').on(t.processedAt, t.id)],
+);
+
+/** One normalised fact (domain `Observation`), from a webhook or a poll. */
+export const observations = sqliteTable(
+  'observations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    inboxId: integer('inbox_id').references(() => inbox.id),
+    source: text('source').notNull(),
+    kind: text('kind').notNull(),
+    at: text('at').notNull(),
+    /** The Observation as JSON. */
+    data: text('data').notNull(),
+    /** Content hash without time: the same fact seen twice is stored once. */
+    fingerprint: text('fingerprint').notNull().unique(),
+    /** 1 while no request claims it and it may yet find one (Jellyfin before the request, ...). */
+    pending: integer('pending', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('observations_pending').on(t.pending)],
+);
+
+/** Correlation keys an observation carries (`dl:<hash>`, `tmdb:movie:603`, ...). */
+export const observationKeys = sqliteTable(
+  'observation_keys',
+  {
+    observationId: integer('observation_id')
+      .notNull()
+      .references(() => observations.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.observationId, t.key] }), index('observation_keys_key').on(t.key)],
+);
+
+/** A tracked item: a Jellyseerr request, or *arr activity no request explains. State is derived. */
+export const requests = sqliteTable(
+  'requests',
+  {
+    id: text('id').primaryKey(),
+    mediaType: text('media_type', { enum: ['movie', 'tv'] }).notNull(),
+    source: text('source', { enum: ['jellyseerr', 'radarr', 'sonarr'] }).notNull(),
+    state: text('state').notNull(),
+    title: text('title'),
+    year: integer('year'),
+    tmdbId: integer('tmdb_id'),
+    tvdbId: integer('tvdb_id'),
+    imdbId: text('imdb_id'),
+    jellyseerrRequestId: integer('jellyseerr_request_id'),
+    requestedBy: text('requested_by'),
+    posterUrl: text('poster_url'),
+    isAnime: integer('is_anime', { mode: 'boolean' }).notNull().default(false),
+    progress: real('progress'),
+    /** Problem JSON or null. */
+    problem: text('problem'),
+    jellyfinId: text('jellyfin_id'),
+    /** The derived episodes and downloads as JSON: read whole, never queried inside. */
+    episodes: text('episodes').notNull().default('[]'),
+    downloads: text('downloads').notNull().default('[]'),
+    requestedSeasons: text('requested_seasons').notNull().default('[]'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    index('requests_state').on(t.state),
+    index('requests_created').on(t.createdAt),
+    index('requests_updated').on(t.updatedAt),
+  ],
+);
+
+/** Keys a request is known by; the correlator finds requests through them. */
+export const requestKeys = sqliteTable(
+  'request_keys',
+  {
+    requestId: text('request_id')
+      .notNull()
+      .references(() => requests.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.key] }), index('request_keys_key').on(t.key)],
+);
+
+export const requestObservations = sqliteTable(
+  'request_observations',
+  {
+    requestId: text('request_id')
+      .notNull()
+      .references(() => requests.id, { onDelete: 'cascade' }),
+    observationId: integer('observation_id')
+      .notNull()
+      .references(() => observations.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.requestId, t.observationId] }),
+    index('request_observations_obs').on(t.observationId),
+  ],
+);
+
+export const timeline = sqliteTable(
+  'timeline',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: text('request_id')
+      .notNull()
+      .references(() => requests.id, { onDelete: 'cascade' }),
+    at: text('at').notNull(),
+    state: text('state').notNull(),
+    source: text('source').notNull(),
+    message: text('message').notNull(),
+    observationId: integer('observation_id').references(() => observations.id),
+  },
+  (t) => [index('timeline_request').on(t.requestId, t.id)],
+);
+
+/** Events sent on /api/events, kept for `Last-Event-ID` replay (trimmed to the newest rows). */
+export const events = sqliteTable('events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  at: text('at').notNull(),
+  data: text('data').notNull(),
+});
+
+/** What each webhook source last sent: "last seen", last test, last health report. */
+export const sourceStatus = sqliteTable('source_status', {
+  source: text('source').primaryKey(),
+  lastSeenAt: text('last_seen_at'),
+  lastEventType: text('last_event_type'),
+  lastTestAt: text('last_test_at'),
+  healthLevel: text('health_level'),
+  healthMessage: text('health_message'),
+});

@@ -1,0 +1,133 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Clock } from '../clock.js';
+import type { Inbox } from '../tracker/inbox.js';
+import type { RequestQueries } from '../tracker/request-queries.js';
+import { hasSecret } from './auth.js';
+import {
+  errorSchema,
+  healthSchema,
+  listQuerySchema,
+  requestDetailSchema,
+  requestSummarySchema,
+} from './api.schemas.js';
+import { errorBody } from './errors.js';
+
+export interface ApiDeps {
+  queries: RequestQueries;
+  inbox: Inbox;
+  clock: Clock;
+  apiKey: string;
+  /** Services configured through the environment: kind → display name. */
+  configuredServices: Array<{ name: string; kind: string }>;
+}
+
+/** A webhook backlog older than this means the worker is not keeping up (or is stuck). */
+const BACKLOG_DEGRADED_MS = 60_000;
+
+export async function apiRoutes(appBase: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = appBase.withTypeProvider<ZodTypeProvider>();
+  const security: Array<Record<string, string[]>> = [{ apiKey: [] }, { apiKeyQuery: [] }];
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.url === '/api/health') return;
+    if (!hasSecret(request, [deps.apiKey])) {
+      return reply.code(401).send(errorBody('unauthorized', 'missing or wrong API key'));
+    }
+  });
+
+  app.get(
+    '/api/requests',
+    {
+      schema: {
+        tags: ['requests'],
+        summary: 'List tracked requests',
+        security,
+        querystring: listQuerySchema,
+        response: { 200: z.object({ items: z.array(requestSummarySchema), total: z.number() }), 400: errorSchema },
+      },
+    },
+    async (request) => deps.queries.list(request.query),
+  );
+
+  app.get(
+    '/api/requests/:id',
+    {
+      schema: {
+        tags: ['requests'],
+        summary: 'One request with episodes, downloads and timeline',
+        security,
+        params: z.object({ id: z.string().min(1).max(100) }),
+        response: { 200: requestDetailSchema, 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const detail = deps.queries.get(request.params.id);
+      if (!detail) return reply.code(404).send(errorBody('not_found', 'no such request'));
+      return detail;
+    },
+  );
+
+  app.get(
+    '/api/observations/:id/raw',
+    {
+      schema: {
+        tags: ['requests'],
+        summary: 'The raw payload a timeline entry came from (admin only)',
+        security,
+        params: z.object({ id: z.coerce.number().int().positive() }),
+        response: {
+          200: z.object({
+            observationId: z.number(),
+            source: z.string(),
+            kind: z.string(),
+            at: z.string(),
+            observation: z.unknown(),
+            eventType: z.string().nullable(),
+            receivedAt: z.string().nullable(),
+            payload: z.unknown(),
+          }),
+          404: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const raw = deps.queries.rawObservation(request.params.id);
+      if (!raw) return reply.code(404).send(errorBody('not_found', 'no such observation'));
+      return raw;
+    },
+  );
+
+  app.get(
+    '/api/health',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Overall status (open); service details with the API key',
+        response: { 200: healthSchema, 503: healthSchema },
+      },
+    },
+    async (request, reply) => {
+      const statuses = new Map(deps.queries.sourceStatuses().map((s) => [s.source, s]));
+      const kinds = new Map(deps.configuredServices.map((s) => [s.kind, s.name]));
+      for (const source of statuses.keys()) if (!kinds.has(source)) kinds.set(source, source);
+      const services = [...kinds].map(([kind, name]) => {
+        const s = statuses.get(kind);
+        const ok = s?.healthLevel !== 'error';
+        const message = s?.healthMessage
+          ? `${s.healthLevel}: ${s.healthMessage}`
+          : s?.lastEventType
+            ? `last webhook: ${s.lastEventType}`
+            : 'no webhook received yet';
+        return { name, kind, ok, message, lastSeenAt: s?.lastSeenAt ?? null };
+      });
+      const backlog = deps.inbox.backlog();
+      const stale =
+        backlog.oldest !== null && deps.clock.now().getTime() - new Date(backlog.oldest).getTime() > BACKLOG_DEGRADED_MS;
+      const status = stale || services.some((s) => !s.ok) ? 'degraded' : 'ok';
+      if (!hasSecret(request, [deps.apiKey])) return reply.code(200).send({ status });
+      return reply.code(200).send({ status, services, inbox: { backlog: backlog.count, oldestAt: backlog.oldest } });
+    },
+  );
+}

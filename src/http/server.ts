@@ -1,0 +1,54 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { type ApiDeps, apiRoutes } from './api.routes.js';
+import { registerErrorHandler } from './errors.js';
+import { type EventsDeps, eventsRoutes } from './events.routes.js';
+import { type HooksDeps, hooksRoutes } from './hooks.routes.js';
+
+export interface ServerDeps {
+  logger: Logger;
+  hooks: HooksDeps;
+  api: ApiDeps;
+  events: EventsDeps;
+  version: string;
+}
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    // Secrets may travel in the query string (`?token=`, `?apikey=`): never log URLs with them.
+    bodyLimit: 1024 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Status Tracker API',
+        version: deps.version,
+        description:
+          'Where every media request is, from Jellyseerr to Jellyfin. Webhooks: POST|PUT /hooks/{jellyseerr|radarr|sonarr|jellyfin}.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
+          apiKeyQuery: { type: 'apiKey', in: 'query', name: 'apikey' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(async (scope) => hooksRoutes(scope, deps.hooks));
+  await app.register(async (scope) => apiRoutes(scope, deps.api));
+  await app.register(async (scope) => eventsRoutes(scope, deps.events));
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+  return app;
+}

@@ -1,0 +1,210 @@
+import { hasAnimeTag, isAnimePath } from '../../domain/anime.js';
+import type { DownloadRef, MediaRef, Observation, ObservationFact } from '../../domain/observations.js';
+import {
+  isPlainObject,
+  NOT_AN_OBJECT,
+  nonEmpty,
+  notPayloadOf,
+  parseWith,
+  positive,
+} from '../shared/webhook-parsing.js';
+import type { ParseContext, WebhookParse, WebhookParser } from '../webhook.types.js';
+import {
+  type RadarrMovie,
+  type RadarrRelease,
+  type RadarrRemoteMovie,
+  radarrDownloadSchema,
+  radarrGrabSchema,
+  radarrHealthSchema,
+  radarrManualInteractionRequiredSchema,
+  radarrMovieAddedSchema,
+  radarrMovieDeleteSchema,
+  radarrMovieFileDeleteSchema,
+} from './radarr.schemas.js';
+
+/**
+ * Radarr (v5.28/v6) webhook → observations. Checked against design/contracts.md §1 (Radarr has no
+ * DownloadFailure/ImportFailure webhook; failures come from polling). Pure: the same body and
+ * context always give the same result.
+ */
+
+const SERVICE = 'Radarr';
+
+export const parseRadarrWebhook: WebhookParser = (body, context) => {
+  if (!isPlainObject(body)) return { ok: false, error: NOT_AN_OBJECT };
+  const eventType = body.eventType;
+  if (eventType === undefined || eventType === null) {
+    return { ok: false, error: notPayloadOf(SERVICE, 'eventType missing', body) };
+  }
+  if (typeof eventType !== 'string' || eventType.trim() === '') {
+    return { ok: false, error: notPayloadOf(SERVICE, 'eventType is not a non-empty string', body) };
+  }
+  if (body.movie === undefined && (isPlainObject(body.series) || Array.isArray(body.episodes))) {
+    return { ok: false, error: notPayloadOf(SERVICE, 'it carries `series`/`episodes` instead of `movie`', body) };
+  }
+
+  switch (eventType) {
+    case 'Test':
+      return { ok: true, kind: 'test', eventType };
+    case 'Grab':
+      return parseGrab(body, context);
+    case 'Download':
+      return parseDownload(body, context);
+    case 'ManualInteractionRequired':
+      return parseManualInteractionRequired(body, context);
+    case 'MovieAdded': {
+      const parsed = parseWith(radarrMovieAddedSchema, body, eventType);
+      if (!parsed.ok) return parsed;
+      return event(eventType, [observe({ kind: 'added' }, movieMedia(parsed.value), context)]);
+    }
+    case 'MovieDelete': {
+      const parsed = parseWith(radarrMovieDeleteSchema, body, eventType);
+      if (!parsed.ok) return parsed;
+      return event(eventType, [observe({ kind: 'deleted' }, movieMedia(parsed.value), context)]);
+    }
+    case 'MovieFileDelete': {
+      const parsed = parseWith(radarrMovieFileDeleteSchema, body, eventType);
+      if (!parsed.ok) return parsed;
+      const p = parsed.value;
+      const fact: ObservationFact = {
+        kind: 'file_deleted',
+        fileIds: [p.movieFile.id],
+        reason: nonEmpty(p.deleteReason) ?? 'unknown',
+      };
+      return event(eventType, [observe(fact, movieMedia(p), context)]);
+    }
+    case 'Health':
+    case 'HealthRestored': {
+      const parsed = parseWith(radarrHealthSchema, body, eventType);
+      if (!parsed.ok) return parsed;
+      return {
+        ok: true,
+        kind: 'event',
+        eventType,
+        observations: [],
+        health: {
+          level: parsed.value.level,
+          message: parsed.value.message ?? '',
+          restored: eventType === 'HealthRestored',
+        },
+      };
+    }
+    default:
+      // Rename, ApplicationUpdate and whatever future versions add: recorded, not used.
+      return event(eventType, []);
+  }
+};
+
+function parseGrab(body: unknown, context: ParseContext): WebhookParse {
+  const parsed = parseWith(radarrGrabSchema, body, 'Grab');
+  if (!parsed.ok) return parsed;
+  const p = parsed.value;
+  const download = downloadRef(p, p.release, undefined, true);
+  if (!download) {
+    return { ok: false, error: 'Grab: downloadId: missing, and no release.releaseTitle to name the download' };
+  }
+  const fact: ObservationFact = { kind: 'grabbed', download, releaseTitle: nonEmpty(p.release.releaseTitle) };
+  return event('Grab', [observe(fact, movieMedia(p), context)]);
+}
+
+function parseDownload(body: unknown, context: ParseContext): WebhookParse {
+  const parsed = parseWith(radarrDownloadSchema, body, 'Download');
+  if (!parsed.ok) return parsed;
+  const p = parsed.value;
+  const fact: ObservationFact = {
+    kind: 'imported',
+    download: downloadRef(p, p.release, undefined, false),
+    files: [
+      {
+        id: p.movieFile.id,
+        path: p.movieFile.path,
+        sourcePath: nonEmpty(p.movieFile.sourcePath) ?? nonEmpty(p.sourcePath),
+      },
+    ],
+    isUpgrade: p.isUpgrade ?? false,
+  };
+  return event('Download', [observe(fact, movieMedia(p), context)]);
+}
+
+function parseManualInteractionRequired(body: unknown, context: ParseContext): WebhookParse {
+  const eventType = 'ManualInteractionRequired';
+  const parsed = parseWith(radarrManualInteractionRequiredSchema, body, eventType);
+  if (!parsed.ok) return parsed;
+  const p = parsed.value;
+  const download = downloadRef(p, p.release, p.downloadInfo, true);
+  if (!download) {
+    return { ok: false, error: `${eventType}: downloadId: missing, and no release title to name the download` };
+  }
+  const messages = (p.downloadStatusMessages ?? []).flatMap((entry) => {
+    const title = nonEmpty(entry.title);
+    const lines = (entry.messages ?? []).map((m) => m.trim()).filter((m) => m !== '');
+    if (lines.length === 0) return title ? [title] : [];
+    return lines.map((line) => (title ? `${title}: ${line}` : line));
+  });
+  const fact: ObservationFact = { kind: 'import_blocked', download, messages };
+  return event(eventType, [observe(fact, movieMedia(p), context)]);
+}
+
+interface DownloadFields {
+  downloadId?: string | null | undefined;
+  downloadClient?: string | null | undefined;
+  downloadClientType?: string | null | undefined;
+}
+
+interface DownloadInfo {
+  title?: string | null | undefined;
+  size?: number | null | undefined;
+}
+
+/**
+ * The download named by a payload. Without `downloadId` (blackhole clients on Grab), `fallback`
+ * names it `release:<releaseTitle>`; otherwise there is no download (manual import).
+ */
+function downloadRef(
+  p: DownloadFields,
+  release: RadarrRelease | null | undefined,
+  info: DownloadInfo | null | undefined,
+  fallback: boolean,
+): DownloadRef | undefined {
+  const name = nonEmpty(release?.releaseTitle) ?? nonEmpty(info?.title);
+  const id = nonEmpty(p.downloadId) ?? (fallback && name ? `release:${name}` : undefined);
+  if (!id) return undefined;
+  return {
+    id,
+    client: nonEmpty(p.downloadClient),
+    clientType: nonEmpty(p.downloadClientType),
+    name,
+    sizeBytes: positive(release?.size) ?? positive(info?.size),
+  };
+}
+
+interface MovieFields {
+  movie: RadarrMovie;
+  remoteMovie?: RadarrRemoteMovie | null | undefined;
+  instanceName?: string | null | undefined;
+}
+
+function movieMedia(p: MovieFields): MediaRef {
+  const { movie, remoteMovie } = p;
+  const folderPath = nonEmpty(movie.folderPath);
+  const isAnime = hasAnimeTag(movie.tags ?? undefined) || isAnimePath(folderPath);
+  const poster = movie.images?.find((image) => image.coverType === 'poster');
+  return {
+    mediaType: 'movie',
+    tmdbId: positive(movie.tmdbId) ?? positive(remoteMovie?.tmdbId),
+    imdbId: nonEmpty(movie.imdbId) ?? nonEmpty(remoteMovie?.imdbId),
+    title: nonEmpty(movie.title),
+    year: positive(movie.year),
+    arr: { app: 'radarr', instance: nonEmpty(p.instanceName) ?? SERVICE, id: movie.id },
+    isAnime: isAnime ? true : undefined,
+    posterUrl: nonEmpty(poster?.remoteUrl),
+  };
+}
+
+function observe(fact: ObservationFact, media: MediaRef, context: ParseContext): Observation {
+  return { ...fact, source: 'radarr', at: context.receivedAt, media };
+}
+
+function event(eventType: string, observations: Observation[]): WebhookParse {
+  return { ok: true, kind: 'event', eventType, observations };
+}

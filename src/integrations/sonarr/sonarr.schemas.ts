@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { optionalText } from '../shared/webhook-parsing.js';
+
+/**
+ * Sonarr v4 (4.0.19, `main`) webhook payloads (design/contracts.md §1, §1.7, §1.8;
+ * `Notifications/Webhook/*.cs`). Newtonsoft, camelCase, nulls omitted: reference-typed fields are
+ * optional, value types are required where the contract says they are always sent (relaxed where the
+ * captures omit them), and every object tolerates unknown keys (v5 adds `malIds`, `finaleType`, ...).
+ * Only the fields the normaliser reads are declared.
+ */
+
+export const sonarrImageSchema = z.looseObject({
+  coverType: optionalText,
+  url: optionalText,
+  remoteUrl: optionalText,
+});
+
+/** `WebhookSeries`. */
+export const sonarrSeriesSchema = z.looseObject({
+  id: z.int(),
+  title: optionalText,
+  titleSlug: optionalText,
+  /** Series folder (Radarr calls it `folderPath`). */
+  path: optionalText,
+  /** 0 when unknown. */
+  tvdbId: z.int(),
+  /** 0 when unknown; absent in the abridged import capture. */
+  tmdbId: z.int().nullish(),
+  tvMazeId: z.int().nullish(),
+  imdbId: optionalText,
+  /** `standard` | `daily` | `anime`. */
+  type: optionalText,
+  year: z.int().nullish(),
+  images: z.array(sonarrImageSchema).nullish(),
+  tags: z.array(z.string()).nullish(),
+});
+
+/** `WebhookEpisode`. `tvdbId` is the episode's own TVDB id. */
+export const sonarrEpisodeSchema = z.looseObject({
+  id: z.int(),
+  episodeNumber: z.int(),
+  seasonNumber: z.int(),
+  title: optionalText,
+  overview: optionalText,
+  /** `yyyy-MM-dd`. */
+  airDate: optionalText,
+  /** ISO 8601 UTC. */
+  airDateUtc: optionalText,
+  seriesId: z.int().nullish(),
+  tvdbId: z.int().nullish(),
+});
+
+/** `WebhookEpisodeFile`. `id` is always sent by Sonarr but missing from the abridged capture. */
+export const sonarrEpisodeFileSchema = z.looseObject({
+  id: z.int().nullish(),
+  path: z.string(),
+  relativePath: optionalText,
+  /** Per-file Download only: where the file was in the download folder. */
+  sourcePath: optionalText,
+  size: z.number().nullish(),
+});
+
+/** `WebhookRelease` (Grab) and `WebhookGrabbedRelease` (Download, ManualInteractionRequired). */
+export const sonarrReleaseSchema = z.looseObject({
+  releaseTitle: optionalText,
+  indexer: optionalText,
+  quality: optionalText,
+  /** Bytes; nullable on the grabbed-release shape. */
+  size: z.number().nullish(),
+  /** `unknown` | `singleEpisode` | `multiEpisode` | `seasonPack` (grabbed release only). */
+  releaseType: optionalText,
+});
+
+export const sonarrEnvelopeSchema = z.looseObject({
+  eventType: z.string(),
+  instanceName: optionalText,
+  applicationUrl: optionalText,
+});
+
+const downloadClientFields = {
+  downloadClient: optionalText,
+  downloadClientType: optionalText,
+  downloadId: optionalText,
+};
+
+const seriesEpisodes = {
+  series: sonarrSeriesSchema,
+  episodes: z.array(sonarrEpisodeSchema),
+};
+
+export const sonarrGrabSchema = sonarrEnvelopeSchema.extend({
+  ...seriesEpisodes,
+  release: sonarrReleaseSchema,
+  ...downloadClientFields,
+});
+
+/** `Download` sent per imported file ("On File Import"). */
+export const sonarrDownloadFileSchema = sonarrEnvelopeSchema.extend({
+  ...seriesEpisodes,
+  episodeFile: sonarrEpisodeFileSchema,
+  /** Always sent by Sonarr on this shape; treated as false when absent. */
+  isUpgrade: z.boolean().nullish(),
+  release: sonarrReleaseSchema.nullish(),
+  ...downloadClientFields,
+});
+
+/** `Download` sent once per download ("On Import Complete"): `episodeFiles[]`, no `isUpgrade`. */
+export const sonarrImportCompleteSchema = sonarrEnvelopeSchema.extend({
+  ...seriesEpisodes,
+  episodeFiles: z.array(sonarrEpisodeFileSchema),
+  fileCount: z.int().nullish(),
+  release: sonarrReleaseSchema.nullish(),
+  /** The download's output path (folder for a pack). */
+  sourcePath: optionalText,
+  destinationPath: optionalText,
+  ...downloadClientFields,
+});
+
+export const sonarrDownloadStatusMessageSchema = z.looseObject({
+  title: optionalText,
+  messages: z.array(z.string()).nullish(),
+});
+
+export const sonarrManualInteractionRequiredSchema = sonarrEnvelopeSchema.extend({
+  ...seriesEpisodes,
+  downloadInfo: z
+    .looseObject({
+      title: optionalText,
+      size: z.number().nullish(),
+      quality: optionalText,
+    })
+    .nullish(),
+  downloadStatus: optionalText,
+  downloadStatusMessages: z.array(sonarrDownloadStatusMessageSchema).nullish(),
+  release: sonarrReleaseSchema.nullish(),
+  ...downloadClientFields,
+});
+
+export const sonarrSeriesAddSchema = sonarrEnvelopeSchema.extend({
+  series: sonarrSeriesSchema,
+});
+
+export const sonarrSeriesDeleteSchema = sonarrEnvelopeSchema.extend({
+  series: sonarrSeriesSchema,
+  deletedFiles: z.boolean().nullish(),
+});
+
+export const sonarrEpisodeFileDeleteSchema = sonarrEnvelopeSchema.extend({
+  ...seriesEpisodes,
+  episodeFile: sonarrEpisodeFileSchema.extend({ id: z.int() }),
+  deleteReason: optionalText,
+});
+
+export const sonarrHealthSchema = sonarrEnvelopeSchema.extend({
+  level: z.string(),
+  message: optionalText,
+  type: optionalText,
+  wikiUrl: optionalText,
+});
+
+export type SonarrSeries = z.output<typeof sonarrSeriesSchema>;
+export type SonarrEpisode = z.output<typeof sonarrEpisodeSchema>;
+export type SonarrRelease = z.output<typeof sonarrReleaseSchema>;

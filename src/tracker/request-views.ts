@@ -1,0 +1,133 @@
+import type { DownloadView, EpisodeView } from '../domain/derive.js';
+import type { Problem, State } from '../domain/states.js';
+import type * as schema from '../db/schema.js';
+
+export type RequestRow = typeof schema.requests.$inferSelect;
+export type TimelineRow = typeof schema.timeline.$inferSelect;
+
+/** RequestSummary of api.md. */
+export interface RequestSummary {
+  id: string;
+  title: string;
+  year: number | null;
+  mediaType: 'movie' | 'tv';
+  isAnime: boolean;
+  state: State;
+  tmdbId: number | null;
+  tvdbId: number | null;
+  imdbId: string | null;
+  jellyseerrRequestId: number | null;
+  requestedBy: string | null;
+  source: 'jellyseerr' | 'radarr' | 'sonarr';
+  posterUrl: string | null;
+  progress: number | null;
+  problem: Problem | null;
+  /** TV: how many in-scope episodes are in each state ("5 downloading · 3 downloaded"). */
+  episodeCounts: Partial<Record<State, number>>;
+  requestedSeasons: number[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TimelineEntry {
+  id: number;
+  at: string;
+  state: State;
+  source: string;
+  message: string;
+  /** Observation the entry came from; its raw payload is at `/api/observations/{id}/raw`. */
+  observationId: number | null;
+}
+
+export interface RequestDetail extends RequestSummary {
+  episodes: Array<{
+    seasonNumber: number;
+    episodeNumber: number;
+    title: string | null;
+    state: State;
+    progress: number | null;
+    airDate: string | null;
+    aired: boolean;
+    inScope: boolean;
+  }>;
+  downloads: Array<{
+    client: string | null;
+    downloadId: string;
+    name: string | null;
+    progress: number | null;
+    state: DownloadView['state'];
+    sizeBytes: number | null;
+    etaSeconds: number | null;
+    failureReason: string | null;
+  }>;
+  timeline: TimelineEntry[];
+  jellyfinId: string | null;
+}
+
+export function parseEpisodes(row: RequestRow): EpisodeView[] {
+  return JSON.parse(row.episodes) as EpisodeView[];
+}
+
+export function toSummary(row: RequestRow): RequestSummary {
+  const episodeCounts: Partial<Record<State, number>> = {};
+  for (const e of parseEpisodes(row)) {
+    if (e.inScope) episodeCounts[e.state] = (episodeCounts[e.state] ?? 0) + 1;
+  }
+  return {
+    id: row.id,
+    title: row.title ?? 'Unknown title',
+    year: row.year,
+    mediaType: row.mediaType,
+    isAnime: row.isAnime,
+    state: row.state as State,
+    tmdbId: row.tmdbId,
+    tvdbId: row.tvdbId,
+    imdbId: row.imdbId,
+    jellyseerrRequestId: row.jellyseerrRequestId,
+    requestedBy: row.requestedBy,
+    source: row.source,
+    posterUrl: row.posterUrl,
+    progress: row.progress,
+    problem: row.problem ? (JSON.parse(row.problem) as Problem) : null,
+    episodeCounts,
+    requestedSeasons: JSON.parse(row.requestedSeasons) as number[],
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toDetail(row: RequestRow, timeline: TimelineRow[]): RequestDetail {
+  const downloads = JSON.parse(row.downloads) as DownloadView[];
+  return {
+    ...toSummary(row),
+    episodes: parseEpisodes(row).map((e) => ({
+      seasonNumber: e.seasonNumber,
+      episodeNumber: e.episodeNumber,
+      title: e.title,
+      state: e.state,
+      progress: e.progress,
+      airDate: e.airDate,
+      aired: e.aired,
+      inScope: e.inScope,
+    })),
+    downloads: downloads.map((d) => ({
+      client: d.client ?? d.clientType,
+      downloadId: d.downloadId,
+      name: d.name,
+      progress: d.progress,
+      state: d.state,
+      sizeBytes: d.sizeBytes,
+      etaSeconds: d.etaSeconds,
+      failureReason: d.failureReason,
+    })),
+    timeline: timeline.map((t) => ({
+      id: t.id,
+      at: t.at,
+      state: t.state as State,
+      source: t.source,
+      message: t.message,
+      observationId: t.observationId,
+    })),
+    jellyfinId: row.jellyfinId,
+  };
+}
