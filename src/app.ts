@@ -63,7 +63,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const server = await buildServer({
     logger,
     version: VERSION,
-    hooks: { inbox, worker, parsers: webhookParsers, clock, webhookToken: config.WEBHOOK_TOKEN, apiKey: config.API_KEY },
+    hooks: {
+      inbox,
+      worker,
+      parsers: webhookParsers,
+      clock,
+      webhookToken: config.WEBHOOK_TOKEN,
+      apiKey: config.API_KEY,
+    },
     api: { queries, inbox, clock, apiKey: config.API_KEY, configuredServices },
     events: { bus, queries, apiKey: config.API_KEY, heartbeatMs: options.heartbeatMs ?? 15_000 },
   });

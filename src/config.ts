@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 
-const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, ''));
+const url = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .transform((u) => u.replace(/\/+$/, ''));
 const seconds = z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0');
 const optionalText = z.string().trim().min(1).optional();
 
@@ -80,7 +82,8 @@ export function parseEnv(env: Record<string, string | undefined>): Env {
     : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   if (result.success) {
     for (const [urlKey, keyKey] of REQUIRED_WITH_URL) {
-      if (result.data[urlKey] && !result.data[keyKey]) problems.push(`${keyKey}: required when ${urlKey} is set`);
+      if (result.data[urlKey] && !result.data[keyKey])
+        problems.push(`${keyKey}: required when ${urlKey} is set`);
     }
   }
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
@@ -99,7 +102,9 @@ interface StoredSecrets {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = parseEnv(env);
   const file = join(parsed.DATA_DIR, 'secrets.json');
-  const stored: StoredSecrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets) : {};
+  const stored: StoredSecrets = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets)
+    : {};
   const generatedSecrets: Config['generatedSecrets'] = [];
   let apiKey = parsed.API_KEY ?? stored.apiKey;
   let webhookToken = parsed.WEBHOOK_TOKEN ?? stored.webhookToken;

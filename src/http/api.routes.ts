@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Inbox } from '../tracker/inbox.js';
 import type { RequestQueries } from '../tracker/request-queries.js';
-import { hasSecret } from './auth.js';
 import {
   errorSchema,
   healthSchema,
@@ -12,6 +11,7 @@ import {
   requestDetailSchema,
   requestSummarySchema,
 } from './api.schemas.js';
+import { hasSecret } from './auth.js';
 import { errorBody } from './errors.js';
 
 export interface ApiDeps {
@@ -45,7 +45,10 @@ export async function apiRoutes(appBase: FastifyInstance, deps: ApiDeps): Promis
         summary: 'List tracked requests',
         security,
         querystring: listQuerySchema,
-        response: { 200: z.object({ items: z.array(requestSummarySchema), total: z.number() }), 400: errorSchema },
+        response: {
+          200: z.object({ items: z.array(requestSummarySchema), total: z.number() }),
+          400: errorSchema,
+        },
       },
     },
     async (request) => deps.queries.list(request.query),
@@ -124,10 +127,13 @@ export async function apiRoutes(appBase: FastifyInstance, deps: ApiDeps): Promis
       });
       const backlog = deps.inbox.backlog();
       const stale =
-        backlog.oldest !== null && deps.clock.now().getTime() - new Date(backlog.oldest).getTime() > BACKLOG_DEGRADED_MS;
+        backlog.oldest !== null &&
+        deps.clock.now().getTime() - new Date(backlog.oldest).getTime() > BACKLOG_DEGRADED_MS;
       const status = stale || services.some((s) => !s.ok) ? 'degraded' : 'ok';
       if (!hasSecret(request, [deps.apiKey])) return reply.code(200).send({ status });
-      return reply.code(200).send({ status, services, inbox: { backlog: backlog.count, oldestAt: backlog.oldest } });
+      return reply
+        .code(200)
+        .send({ status, services, inbox: { backlog: backlog.count, oldestAt: backlog.oldest } });
     },
   );
 }

@@ -29,6 +29,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     return reply.code(500).send(errorBody('internal', 'internal error'));
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
+    reply
+      .code(404)
+      .send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
   });
 }

@@ -21,43 +21,47 @@ function frame(event: { id: number; name: string; data: string }): string {
  * or `?lastEventId=` for the first connection), then streams live events, with a heartbeat comment.
  */
 export async function eventsRoutes(app: FastifyInstance, deps: EventsDeps): Promise<void> {
-  app.get('/api/events', { schema: { tags: ['events'], summary: 'Live request updates (SSE)' } }, (request, reply) => {
-    if (!hasSecret(request, [deps.apiKey])) {
-      return reply.code(401).send(errorBody('unauthorized', 'missing or wrong API key'));
-    }
-    const query = request.query as Record<string, string | undefined>;
-    const lastHeader = request.headers['last-event-id'];
-    const lastId = Number(typeof lastHeader === 'string' ? lastHeader : (query.lastEventId ?? 'NaN'));
-
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write('retry: 3000\n\n');
-
-    // Subscribing and replaying happen in one synchronous step, so no event falls in between.
-    let sentUpTo = 0;
-    const send = (event: TrackerEvent) => {
-      if (event.id <= sentUpTo) return;
-      sentUpTo = event.id;
-      res.write(frame({ id: event.id, name: event.name, data: JSON.stringify(event.data) }));
-    };
-    const unsubscribe = deps.bus.subscribe(send);
-    if (Number.isFinite(lastId)) {
-      for (const row of deps.queries.eventsAfter(lastId)) {
-        sentUpTo = row.id;
-        res.write(frame(row));
+  app.get(
+    '/api/events',
+    { schema: { tags: ['events'], summary: 'Live request updates (SSE)' } },
+    (request, reply) => {
+      if (!hasSecret(request, [deps.apiKey])) {
+        return reply.code(401).send(errorBody('unauthorized', 'missing or wrong API key'));
       }
-    }
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), deps.heartbeatMs);
-    heartbeat.unref();
-    request.raw.on('close', () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-    });
-  });
+      const query = request.query as Record<string, string | undefined>;
+      const lastHeader = request.headers['last-event-id'];
+      const lastId = Number(typeof lastHeader === 'string' ? lastHeader : (query.lastEventId ?? 'NaN'));
+
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write('retry: 3000\n\n');
+
+      // Subscribing and replaying happen in one synchronous step, so no event falls in between.
+      let sentUpTo = 0;
+      const send = (event: TrackerEvent) => {
+        if (event.id <= sentUpTo) return;
+        sentUpTo = event.id;
+        res.write(frame({ id: event.id, name: event.name, data: JSON.stringify(event.data) }));
+      };
+      const unsubscribe = deps.bus.subscribe(send);
+      if (Number.isFinite(lastId)) {
+        for (const row of deps.queries.eventsAfter(lastId)) {
+          sentUpTo = row.id;
+          res.write(frame(row));
+        }
+      }
+      const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), deps.heartbeatMs);
+      heartbeat.unref();
+      request.raw.on('close', () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+      });
+    },
+  );
 }

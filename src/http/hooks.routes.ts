@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../clock.js';
 import type { WebhookParser, WebhookSource } from '../integrations/webhook.types.js';
 import { WEBHOOK_SOURCES } from '../integrations/webhook.types.js';
 import type { Inbox } from '../tracker/inbox.js';
 import type { InboxWorker } from '../tracker/inbox-worker.js';
-import type { Clock } from '../clock.js';
 import { stableJson } from '../tracker/tracker.js';
 import { hasSecret } from './auth.js';
 import { errorBody } from './errors.js';
@@ -44,15 +44,20 @@ export async function hooksRoutes(app: FastifyInstance, deps: HooksDeps): Promis
     if (!WEBHOOK_SOURCES.includes(source)) {
       return reply
         .code(404)
-        .send(errorBody('unknown_source', `unknown webhook source; use one of ${WEBHOOK_SOURCES.join(', ')}`));
+        .send(
+          errorBody('unknown_source', `unknown webhook source; use one of ${WEBHOOK_SOURCES.join(', ')}`),
+        );
     }
     const text = typeof request.body === 'string' ? request.body : '';
-    if (text.trim() === '') return reply.code(400).send(errorBody('invalid_body', 'empty body: expected JSON'));
+    if (text.trim() === '')
+      return reply.code(400).send(errorBody('invalid_body', 'empty body: expected JSON'));
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (error) {
-      return reply.code(400).send(errorBody('invalid_json', `body is not valid JSON: ${(error as Error).message}`));
+      return reply
+        .code(400)
+        .send(errorBody('invalid_json', `body is not valid JSON: ${(error as Error).message}`));
     }
     const parsed = deps.parsers[source](json, { receivedAt: deps.clock.now().toISOString() });
     if (!parsed.ok) return reply.code(400).send(errorBody('invalid_payload', parsed.error));
@@ -60,7 +65,9 @@ export async function hooksRoutes(app: FastifyInstance, deps: HooksDeps): Promis
       await deps.inbox.recordTest(source, parsed.eventType);
       return reply.code(200).send({ status: 'test_received', source });
     }
-    const dedupeKey = createHash('sha256').update(`${source}\n${stableJson(json)}`).digest('hex');
+    const dedupeKey = createHash('sha256')
+      .update(`${source}\n${stableJson(json)}`)
+      .digest('hex');
     const stored = await deps.inbox.store({ source, eventType: parsed.eventType, body: text, dedupeKey });
     if (!stored.duplicate) deps.worker.kick();
     return reply.code(202).send({ status: 'accepted', id: stored.id, duplicate: stored.duplicate });

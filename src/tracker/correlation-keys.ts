@@ -35,13 +35,18 @@ export function keysOf(o: Observation): TieredKey[] {
   if (m.tmdbId) keys.push({ tier: 'media', key: `tmdb:${m.mediaType}:${m.tmdbId}` });
   if (m.tvdbId && m.mediaType === 'tv') keys.push({ tier: 'media', key: `tvdb:${m.tvdbId}` });
   if (m.imdbId) keys.push({ tier: 'media', key: `imdb:${m.imdbId}` });
-  if (m.title) keys.push({ tier: 'title', key: `title:${m.mediaType}:${normaliseTitle(m.title)}:${m.year ?? ''}` });
+  if (m.title)
+    keys.push({ tier: 'title', key: `title:${m.mediaType}:${normaliseTitle(m.title)}:${m.year ?? ''}` });
   return dedupe(keys);
 }
 
 function dedupe(keys: TieredKey[]): TieredKey[] {
   const seen = new Set<string>();
-  return keys.filter((k) => (seen.has(k.key) ? false : (seen.add(k.key), true)));
+  return keys.filter((k) => {
+    if (seen.has(k.key)) return false;
+    seen.add(k.key);
+    return true;
+  });
 }
 
 /** Seasons an observation is about; empty when it concerns the whole item. */

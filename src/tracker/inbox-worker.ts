@@ -81,7 +81,8 @@ export function createInboxWorker({ db, inbox, tracker, parsers, logger }: Inbox
             } catch (error) {
               const attempts = inbox.markFailedAttempt(row.id, (error as Error).message);
               logger.error({ err: error, inboxId: row.id, attempts }, 'failed to apply inbox row');
-              if (attempts >= MAX_ATTEMPTS) inbox.markProcessed(row.id, `gave up: ${(error as Error).message}`);
+              if (attempts >= MAX_ATTEMPTS)
+                inbox.markProcessed(row.id, `gave up: ${(error as Error).message}`);
             }
           }
           await new Promise((resolve) => setImmediate(resolve));

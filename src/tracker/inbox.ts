@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import * as schema from '../db/schema.js';
-import type { Clock } from '../clock.js';
 
 export interface InboxEntry {
   source: string;

@@ -1,6 +1,6 @@
+import type * as schema from '../db/schema.js';
 import type { DownloadView, EpisodeView } from '../domain/derive.js';
 import type { Problem, State } from '../domain/states.js';
-import type * as schema from '../db/schema.js';
 
 export type RequestRow = typeof schema.requests.$inferSelect;
 export type TimelineRow = typeof schema.timeline.$inferSelect;

@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import * as schema from '../db/schema.js';
 import { type Derived, deriveRequest } from '../domain/derive.js';
 import type { Observation, StoredObservation } from '../domain/observations.js';
 import type { State } from '../domain/states.js';
 import { describeObservation, describeState } from '../domain/timeline.js';
-import type { Clock } from '../clock.js';
 import { KEY_TIERS, type KeyTier, keysOf, seasonsOf, type TieredKey } from './correlation-keys.js';
 import type { EventBus, TrackerEvent } from './event-bus.js';
 import { type RequestRow, toSummary } from './request-views.js';
@@ -70,7 +70,9 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
   function requestSeasons(row: RequestRow): number[] {
     const requested = JSON.parse(row.requestedSeasons) as number[];
     if (requested.length > 0) return requested;
-    return [...new Set((JSON.parse(row.episodes) as Array<{ seasonNumber: number }>).map((e) => e.seasonNumber))];
+    return [
+      ...new Set((JSON.parse(row.episodes) as Array<{ seasonNumber: number }>).map((e) => e.seasonNumber)),
+    ];
   }
 
   function seasonsOverlap(row: RequestRow, o: Observation): boolean {
@@ -81,7 +83,7 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
 
   /**
    * May this observation join this request? A finished request is not re-opened by new activity
-   * (edge case 1): it takes only deletions and Jellyfin confirmations. A request that became
+   * (edge case 1): it takes only deletions. A request that became
    * available without any download of its own (the title was already in the library) still takes
    * the *arr activity that follows, so the order in which events arrive does not split one story.
    */
@@ -91,7 +93,6 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
     if (state === 'deleted') return false;
     if (o.kind === 'deleted' || o.kind === 'file_deleted') return true;
     if (state === 'declined') return false;
-    if (o.kind === 'available') return true;
     if (state === 'available') return (JSON.parse(row.downloads) as unknown[]).length === 0;
     return true;
   }
@@ -130,7 +131,9 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
           r.mediaType === o.media.mediaType &&
           seasonsOverlap(r, o),
       );
-      return adoptable ? { kind: 'adopt', requestId: adoptable.id } : { kind: 'create', source: 'jellyseerr' };
+      return adoptable
+        ? { kind: 'adopt', requestId: adoptable.id }
+        : { kind: 'create', source: 'jellyseerr' };
     }
     const dlOwner = requestsWithKeys(byTier('dl')).find((r) => r.state !== 'deleted' || o.kind === 'deleted');
     if (dlOwner) return { kind: 'attach', requestIds: [dlOwner.id] };
@@ -281,7 +284,11 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
   }
 
   /** Correlates a stored observation; attaches it, or leaves it pending for a request yet to come. */
-  function place(item: { observation: Observation; id: number }, keys: TieredKey[], changed: Set<string>): void {
+  function place(
+    item: { observation: Observation; id: number },
+    keys: TieredKey[],
+    changed: Set<string>,
+  ): void {
     const o = item.observation;
     const c = correlate(o, keys);
     if (c.kind === 'pending') {
@@ -353,7 +360,10 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
      * Applies observations inside the caller's transaction (`extra` runs in it too, e.g. marking
      * an inbox row processed). Events are published once the transaction has committed.
      */
-    ingest(observations: Observation[], options: { inboxId?: number; extra?: () => void } = {}): IngestResult {
+    ingest(
+      observations: Observation[],
+      options: { inboxId?: number; extra?: () => void } = {},
+    ): IngestResult {
       let stored = 0;
       const changed = new Set<string>();
       const events = db.transaction(() => {

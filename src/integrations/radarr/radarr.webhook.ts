@@ -1,17 +1,10 @@
 import { hasAnimeTag, isAnimePath } from '../../domain/anime.js';
-import type { DownloadRef, MediaRef, Observation, ObservationFact } from '../../domain/observations.js';
-import {
-  isPlainObject,
-  NOT_AN_OBJECT,
-  nonEmpty,
-  notPayloadOf,
-  parseWith,
-  positive,
-} from '../shared/webhook-parsing.js';
+import type { MediaRef, Observation, ObservationFact } from '../../domain/observations.js';
+import { arrDownloadRef, arrPosterUrl, arrStatusMessages, checkArrEnvelope } from '../shared/arr-webhook.js';
+import { nonEmpty, parseWith, positive } from '../shared/webhook-parsing.js';
 import type { ParseContext, WebhookParse, WebhookParser } from '../webhook.types.js';
 import {
   type RadarrMovie,
-  type RadarrRelease,
   type RadarrRemoteMovie,
   radarrDownloadSchema,
   radarrGrabSchema,
@@ -30,18 +23,15 @@ import {
 
 const SERVICE = 'Radarr';
 
-export const parseRadarrWebhook: WebhookParser = (body, context) => {
-  if (!isPlainObject(body)) return { ok: false, error: NOT_AN_OBJECT };
-  const eventType = body.eventType;
-  if (eventType === undefined || eventType === null) {
-    return { ok: false, error: notPayloadOf(SERVICE, 'eventType missing', body) };
-  }
-  if (typeof eventType !== 'string' || eventType.trim() === '') {
-    return { ok: false, error: notPayloadOf(SERVICE, 'eventType is not a non-empty string', body) };
-  }
-  if (body.movie === undefined && (isPlainObject(body.series) || Array.isArray(body.episodes))) {
-    return { ok: false, error: notPayloadOf(SERVICE, 'it carries `series`/`episodes` instead of `movie`', body) };
-  }
+export const parseRadarrWebhook: WebhookParser = (input, context) => {
+  const envelope = checkArrEnvelope({
+    body: input,
+    service: SERVICE,
+    ownKey: 'movie',
+    foreignKeys: ['series', 'episodes'],
+  });
+  if (!envelope.ok) return envelope;
+  const { eventType, body } = envelope;
 
   switch (eventType) {
     case 'Test':
@@ -99,9 +89,12 @@ function parseGrab(body: unknown, context: ParseContext): WebhookParse {
   const parsed = parseWith(radarrGrabSchema, body, 'Grab');
   if (!parsed.ok) return parsed;
   const p = parsed.value;
-  const download = downloadRef(p, p.release, undefined, true);
+  const download = arrDownloadRef({ payload: p, release: p.release, fallbackToRelease: true });
   if (!download) {
-    return { ok: false, error: 'Grab: downloadId: missing, and no release.releaseTitle to name the download' };
+    return {
+      ok: false,
+      error: 'Grab: downloadId: missing, and no release.releaseTitle to name the download',
+    };
   }
   const fact: ObservationFact = { kind: 'grabbed', download, releaseTitle: nonEmpty(p.release.releaseTitle) };
   return event('Grab', [observe(fact, movieMedia(p), context)]);
@@ -113,7 +106,7 @@ function parseDownload(body: unknown, context: ParseContext): WebhookParse {
   const p = parsed.value;
   const fact: ObservationFact = {
     kind: 'imported',
-    download: downloadRef(p, p.release, undefined, false),
+    download: arrDownloadRef({ payload: p, release: p.release, fallbackToRelease: false }),
     files: [
       {
         id: p.movieFile.id,
@@ -131,51 +124,21 @@ function parseManualInteractionRequired(body: unknown, context: ParseContext): W
   const parsed = parseWith(radarrManualInteractionRequiredSchema, body, eventType);
   if (!parsed.ok) return parsed;
   const p = parsed.value;
-  const download = downloadRef(p, p.release, p.downloadInfo, true);
-  if (!download) {
-    return { ok: false, error: `${eventType}: downloadId: missing, and no release title to name the download` };
-  }
-  const messages = (p.downloadStatusMessages ?? []).flatMap((entry) => {
-    const title = nonEmpty(entry.title);
-    const lines = (entry.messages ?? []).map((m) => m.trim()).filter((m) => m !== '');
-    if (lines.length === 0) return title ? [title] : [];
-    return lines.map((line) => (title ? `${title}: ${line}` : line));
+  const download = arrDownloadRef({
+    payload: p,
+    release: p.release,
+    downloadInfo: p.downloadInfo,
+    fallbackToRelease: true,
   });
+  if (!download) {
+    return {
+      ok: false,
+      error: `${eventType}: downloadId: missing, and no release title to name the download`,
+    };
+  }
+  const messages = arrStatusMessages(p.downloadStatusMessages);
   const fact: ObservationFact = { kind: 'import_blocked', download, messages };
   return event(eventType, [observe(fact, movieMedia(p), context)]);
-}
-
-interface DownloadFields {
-  downloadId?: string | null | undefined;
-  downloadClient?: string | null | undefined;
-  downloadClientType?: string | null | undefined;
-}
-
-interface DownloadInfo {
-  title?: string | null | undefined;
-  size?: number | null | undefined;
-}
-
-/**
- * The download named by a payload. Without `downloadId` (blackhole clients on Grab), `fallback`
- * names it `release:<releaseTitle>`; otherwise there is no download (manual import).
- */
-function downloadRef(
-  p: DownloadFields,
-  release: RadarrRelease | null | undefined,
-  info: DownloadInfo | null | undefined,
-  fallback: boolean,
-): DownloadRef | undefined {
-  const name = nonEmpty(release?.releaseTitle) ?? nonEmpty(info?.title);
-  const id = nonEmpty(p.downloadId) ?? (fallback && name ? `release:${name}` : undefined);
-  if (!id) return undefined;
-  return {
-    id,
-    client: nonEmpty(p.downloadClient),
-    clientType: nonEmpty(p.downloadClientType),
-    name,
-    sizeBytes: positive(release?.size) ?? positive(info?.size),
-  };
 }
 
 interface MovieFields {
@@ -188,7 +151,6 @@ function movieMedia(p: MovieFields): MediaRef {
   const { movie, remoteMovie } = p;
   const folderPath = nonEmpty(movie.folderPath);
   const isAnime = hasAnimeTag(movie.tags ?? undefined) || isAnimePath(folderPath);
-  const poster = movie.images?.find((image) => image.coverType === 'poster');
   return {
     mediaType: 'movie',
     tmdbId: positive(movie.tmdbId) ?? positive(remoteMovie?.tmdbId),
@@ -197,7 +159,7 @@ function movieMedia(p: MovieFields): MediaRef {
     year: positive(movie.year),
     arr: { app: 'radarr', instance: nonEmpty(p.instanceName) ?? SERVICE, id: movie.id },
     isAnime: isAnime ? true : undefined,
-    posterUrl: nonEmpty(poster?.remoteUrl),
+    posterUrl: arrPosterUrl(movie.images),
   };
 }
 

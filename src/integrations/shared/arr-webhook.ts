@@ -33,7 +33,8 @@ export function arrDownloadRef(input: {
 }): DownloadRef | undefined {
   const { payload, release, downloadInfo } = input;
   const name = nonEmpty(release?.releaseTitle) ?? nonEmpty(downloadInfo?.title);
-  const id = nonEmpty(payload.downloadId) ?? (input.fallbackToRelease && name ? `release:${name}` : undefined);
+  const id =
+    nonEmpty(payload.downloadId) ?? (input.fallbackToRelease && name ? `release:${name}` : undefined);
   if (!id) return undefined;
   return {
     id,
@@ -46,7 +47,10 @@ export function arrDownloadRef(input: {
 
 /** `downloadStatusMessages[]` flattened to `title: message` lines (just `title` when it has none). */
 export function arrStatusMessages(
-  entries: readonly { title?: string | null | undefined; messages?: readonly string[] | null | undefined }[] | null | undefined,
+  entries:
+    | readonly { title?: string | null | undefined; messages?: readonly string[] | null | undefined }[]
+    | null
+    | undefined,
 ): string[] {
   return (entries ?? []).flatMap((entry) => {
     const title = nonEmpty(entry.title);
@@ -58,7 +62,10 @@ export function arrStatusMessages(
 
 /** `remoteUrl` of the poster image (the local `url` only works through the *arr itself). */
 export function arrPosterUrl(
-  images: readonly { coverType?: string | null | undefined; remoteUrl?: string | null | undefined }[] | null | undefined,
+  images:
+    | readonly { coverType?: string | null | undefined; remoteUrl?: string | null | undefined }[]
+    | null
+    | undefined,
 ): string | undefined {
   const poster = images?.find((image) => image.coverType?.toLowerCase() === 'poster');
   return nonEmpty(poster?.remoteUrl);

@@ -70,23 +70,41 @@ export const intLike = z.any().transform((value: unknown, ctx): number => {
 });
 
 /** Like {@link intLike}, but absent, `null` and `""` mean "no value". A non-numeric string is still an error. */
-export const optionalIntLike = z.any().transform((value: unknown, ctx): number | undefined => {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string' && value.trim() === '') return undefined;
-  const parsed = toInteger(value);
-  if (parsed === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected a number (or a string of digits), got ${describeValue(value)}`,
-      input: value,
-    });
-    return z.NEVER;
-  }
-  return parsed;
-});
+export const optionalIntLike = z
+  .any()
+  .transform((value: unknown, ctx): number | undefined => {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'string' && value.trim() === '') return undefined;
+    const parsed = toInteger(value);
+    if (parsed === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a number (or a string of digits), got ${describeValue(value)}`,
+        input: value,
+      });
+      return z.NEVER;
+    }
+    return parsed;
+  })
+  .optional();
 
 /** An optional reference-typed string: Newtonsoft omits nulls, and we accept explicit nulls too. */
 export const optionalText = z.string().nullish();
+
+/**
+ * Optional text from a template: a string, or a number rendered unquoted (`{{Name}}` of "1917").
+ * Absent, `null` and `""` (after trimming) → undefined.
+ */
+export const optionalTextLike = z
+  .any()
+  .transform((value: unknown, ctx): string | undefined => {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    if (typeof value === 'string') return nonEmpty(value);
+    ctx.addIssue({ code: 'custom', message: `expected a string, got ${describeValue(value)}`, input: value });
+    return z.NEVER;
+  })
+  .optional();
 
 /** `["movie", "tmdbId"]` → `movie.tmdbId`; `["episodes", 0, "id"]` → `episodes[0].id`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -136,7 +154,11 @@ export function formatIssues(error: z.ZodError, max = 3): string {
 export type SafeParsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** `schema.safeParse` with our error formatting; `prefix` names the event (`Grab: movie.id: ...`). */
-export function parseWith<S extends z.ZodType>(schema: S, body: unknown, prefix?: string): SafeParsed<z.output<S>> {
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  prefix?: string,
+): SafeParsed<z.output<S>> {
   const result = schema.safeParse(body, { reportInput: true });
   if (result.success) return { ok: true, value: result.data };
   const message = formatIssues(result.error);

@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { type App, createApp } from '../../src/app.js';
+import { createFakeClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import type { RequestDetail, RequestSummary } from '../../src/tracker/request-views.js';
+
+export const API_KEY = 'test-api-key-0123456789abcdef';
+export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
+
+export interface TestApp {
+  app: App;
+  clock: ReturnType<typeof createFakeClock>;
+  /** POSTs a webhook with the token; resolves with status and JSON answer. */
+  hook(
+    source: string,
+    body: unknown,
+    options?: HookOptions,
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** Sends several webhooks and waits until the worker has applied them. */
+  hooks(list: Array<[string, unknown]>): Promise<void>;
+  idle(): Promise<void>;
+  list(query?: string): Promise<{ items: RequestSummary[]; total: number }>;
+  detail(id: string): Promise<RequestDetail>;
+  api(url: string): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+export interface HookOptions {
+  method?: 'POST' | 'PUT';
+  headers?: Record<string, string>;
+  /** Query string, e.g. `token=...`. When headers or query are given, no token is added. */
+  query?: string;
+  /** Send this text as is instead of JSON.stringify(body). */
+  raw?: string;
+}
+
+/** A tracker on an in-memory database with a fake clock, driven through HTTP (`inject`). */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'status-tracker-test-'));
+  const clock = createFakeClock('2026-03-01T12:00:00.000Z');
+  const config = loadConfig({ DATA_DIR: dataDir, API_KEY, WEBHOOK_TOKEN, LOG_LEVEL: 'silent', ...env });
+  const app = await createApp(config, {
+    clock,
+    databaseFile: ':memory:',
+    logger: pino({ level: 'silent' }),
+    heartbeatMs: 200,
+  });
+  const auth = { authorization: `Bearer ${WEBHOOK_TOKEN}` };
+
+  const hook: TestApp['hook'] = async (source, body, options = {}) => {
+    const custom = options.headers !== undefined || options.query !== undefined;
+    const res = await app.server.inject({
+      method: options.method ?? 'POST',
+      url: `/hooks/${source}${options.query ? `?${options.query}` : ''}`,
+      headers: { 'content-type': 'application/json', ...(custom ? {} : auth), ...options.headers },
+      payload: options.raw ?? JSON.stringify(body),
+    });
+    clock.advance(1000);
+    return { status: res.statusCode, body: res.json() as Record<string, unknown> };
+  };
+  const api: TestApp['api'] = async (url) => {
+    const res = await app.server.inject({ method: 'GET', url, headers: { 'x-api-key': API_KEY } });
+    return { status: res.statusCode, body: res.json() as unknown };
+  };
+
+  return {
+    app,
+    clock,
+    hook,
+    async hooks(list) {
+      for (const [source, body] of list) {
+        const res = await hook(source, body);
+        if (res.status !== 202 && res.status !== 200) {
+          throw new Error(`webhook ${source} answered ${res.status}: ${JSON.stringify(res.body)}`);
+        }
+      }
+      await app.worker.idle();
+    },
+    idle: () => app.worker.idle(),
+    async list(query = '') {
+      const res = await api(`/api/requests${query ? `?${query}` : ''}`);
+      if (res.status !== 200) throw new Error(`list answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return res.body as { items: RequestSummary[]; total: number };
+    },
+    async detail(id) {
+      const res = await api(`/api/requests/${id}`);
+      if (res.status !== 200) throw new Error(`detail answered ${res.status}`);
+      return res.body as RequestDetail;
+    },
+    api,
+    async close() {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
