@@ -27,6 +27,7 @@ if (mode === 'bare') {
     LOG_LEVEL: 'silent',
   });
   const app = await createApp(config, { logger: pino({ level: 'silent' }) });
+  if (process.env.BENCH_NO_WORKER) app.worker.stop();
   await app.server.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.server.address();
   process.stdout.write(`PORT ${typeof address === 'object' && address ? address.port : 0}\n`);

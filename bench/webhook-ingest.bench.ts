@@ -15,18 +15,18 @@ function grabBody(n: number): string {
   const hash = n.toString(16).padStart(40, '0').toUpperCase();
   return JSON.stringify({
     movie: {
-      id: 1000 + (n % 500),
-      title: `Bench Movie ${n % 500}`,
+      id: 1000 + n,
+      title: `Bench Movie ${n}`,
       year: 2020,
       releaseDate: '2020-01-01',
-      folderPath: `/data/movies/Bench Movie ${n % 500} (2020)`,
-      tmdbId: 500000 + (n % 500),
-      imdbId: `tt${9000000 + (n % 500)}`,
+      folderPath: `/data/movies/Bench Movie ${n} (2020)`,
+      tmdbId: 500000 + n,
+      imdbId: `tt${9000000 + n}`,
       genres: ['Drama'],
       images: [],
       tags: [],
     },
-    remoteMovie: { tmdbId: 500000 + (n % 500), title: `Bench Movie ${n % 500}`, year: 2020 },
+    remoteMovie: { tmdbId: 500000 + n, title: `Bench Movie ${n}`, year: 2020 },
     release: {
       quality: 'Bluray-1080p',
       qualityVersion: 1,

@@ -54,7 +54,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const bus = createEventBus();
   const tracker = createTracker({ db, bus, clock, trustAvailableHint: !config.JELLYFIN_URL });
   const inbox = createInbox({ db, clock });
-  const worker = createInboxWorker({ db, inbox, tracker, parsers: webhookParsers, logger });
+  const worker = createInboxWorker({ db, inbox, tracker, parsers: webhookParsers, bus, logger });
   const queries = createRequestQueries({ db });
   const configuredServices = SERVICE_NAMES.filter(([key]) => Boolean(config[key])).map(([, kind, name]) => ({
     kind,

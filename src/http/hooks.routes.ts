@@ -5,7 +5,6 @@ import type { WebhookParser, WebhookSource } from '../integrations/webhook.types
 import { WEBHOOK_SOURCES } from '../integrations/webhook.types.js';
 import type { Inbox } from '../tracker/inbox.js';
 import type { InboxWorker } from '../tracker/inbox-worker.js';
-import { stableJson } from '../tracker/tracker.js';
 import { hasSecret } from './auth.js';
 import { errorBody } from './errors.js';
 
@@ -65,9 +64,9 @@ export async function hooksRoutes(app: FastifyInstance, deps: HooksDeps): Promis
       await deps.inbox.recordTest(source, parsed.eventType);
       return reply.code(200).send({ status: 'test_received', source });
     }
-    const dedupeKey = createHash('sha256')
-      .update(`${source}\n${stableJson(json)}`)
-      .digest('hex');
+    // The *arrs, Jellyseerr and the Jellyfin plugin re-send a notification byte for byte, so the raw
+    // body identifies a re-delivery; equal facts in different bytes are caught later, per observation.
+    const dedupeKey = createHash('sha256').update(source).update('\n').update(text).digest('hex');
     const stored = await deps.inbox.store({ source, eventType: parsed.eventType, body: text, dedupeKey });
     if (!stored.duplicate) deps.worker.kick();
     return reply.code(202).send({ status: 'accepted', id: stored.id, duplicate: stored.duplicate });

@@ -3,33 +3,43 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
 import * as schema from '../db/schema.js';
 import type { WebhookParser, WebhookSource } from '../integrations/webhook.types.js';
+import type { EventBus, TrackerEvent } from './event-bus.js';
 import type { Inbox } from './inbox.js';
 import type { Tracker } from './tracker.js';
 
 /** A row that keeps throwing is set aside after this many tries, so one bad row never stops the rest. */
 const MAX_ATTEMPTS = 5;
-const BATCH = 50;
+const BATCH = 200;
+/**
+ * Milliseconds of work per turn of the event loop while draining. While webhooks keep arriving the
+ * worker takes short slices with pauses between them, so acknowledging a webhook (what the sender
+ * waits for) never queues behind applying the backlog.
+ */
+const SLICE_MS = 8;
+const BUSY_SLICE_MS = 2;
+const BUSY_PAUSE_MS = 20;
 
 export interface InboxWorkerDeps {
   db: Db;
   inbox: Inbox;
   tracker: Tracker;
   parsers: Record<WebhookSource, WebhookParser>;
+  bus: EventBus;
   logger: Logger;
 }
 
 /**
- * Turns inbox rows into observations. Each row is applied and marked processed in one transaction,
- * so a crash before the commit leaves the row to be done again, and a crash after it leaves nothing
- * to redo. Work is done in small batches that yield to the event loop between them.
+ * Turns inbox rows into observations. A row is applied and marked processed in the same
+ * transaction, so a crash before the commit leaves the row to be done again, and a crash after it
+ * leaves nothing to redo. Work is done in time-sliced batches that yield to the event loop.
  */
-export function createInboxWorker({ db, inbox, tracker, parsers, logger }: InboxWorkerDeps) {
+export function createInboxWorker({ db, inbox, tracker, parsers, bus, logger }: InboxWorkerDeps) {
   let running = false;
   let again = false;
   let stopped = false;
   let idleWaiters: Array<() => void> = [];
 
-  function processRow(row: ReturnType<Inbox['unprocessed']>[number]): void {
+  function processRow(row: ReturnType<Inbox['unprocessed']>[number], collect: TrackerEvent[]): void {
     const parser = parsers[row.source as WebhookSource];
     let parsed: ReturnType<WebhookParser>;
     try {
@@ -51,6 +61,7 @@ export function createInboxWorker({ db, inbox, tracker, parsers, logger }: Inbox
     const health = parsed.health;
     tracker.ingest(parsed.observations, {
       inboxId: row.id,
+      collect,
       extra: () => {
         inbox.markProcessed(row.id);
         if (health) {
@@ -61,6 +72,39 @@ export function createInboxWorker({ db, inbox, tracker, parsers, logger }: Inbox
         }
       },
     });
+  }
+
+  /**
+   * Applies up to one batch of rows in one transaction, stopping early when its time slice is used
+   * up so that webhooks keep being acknowledged while a backlog drains. Each row runs in its own
+   * savepoint: a row that throws is rolled back alone. The inbox holds the durable copy, so this
+   * commit needs no fsync of its own (synchronous = NORMAL); a crash before it only means the rows
+   * are applied again, which is harmless.
+   */
+  function processBatch(rows: ReturnType<Inbox['unprocessed']>, sliceMs: number): TrackerEvent[] {
+    const collect: TrackerEvent[] = [];
+    const started = performance.now();
+    const client = db.$client;
+    client.pragma('synchronous = NORMAL');
+    try {
+      client.transaction(() => {
+        for (const row of rows) {
+          if (performance.now() - started > sliceMs) break;
+          const mark = collect.length;
+          try {
+            client.transaction(() => processRow(row, collect))();
+          } catch (error) {
+            collect.length = mark;
+            const attempts = inbox.markFailedAttempt(row.id, (error as Error).message);
+            logger.error({ err: error, inboxId: row.id, attempts }, 'failed to apply inbox row');
+            if (attempts >= MAX_ATTEMPTS) inbox.markProcessed(row.id, `gave up: ${(error as Error).message}`);
+          }
+        }
+      })();
+    } finally {
+      client.pragma('synchronous = FULL');
+    }
+    return collect;
   }
 
   async function drain(): Promise<void> {
@@ -75,17 +119,10 @@ export function createInboxWorker({ db, inbox, tracker, parsers, logger }: Inbox
         for (;;) {
           const rows = inbox.unprocessed(BATCH);
           if (rows.length === 0 || stopped) break;
-          for (const row of rows) {
-            try {
-              processRow(row);
-            } catch (error) {
-              const attempts = inbox.markFailedAttempt(row.id, (error as Error).message);
-              logger.error({ err: error, inboxId: row.id, attempts }, 'failed to apply inbox row');
-              if (attempts >= MAX_ATTEMPTS)
-                inbox.markProcessed(row.id, `gave up: ${(error as Error).message}`);
-            }
-          }
-          await new Promise((resolve) => setImmediate(resolve));
+          const busy = inbox.isBusy();
+          for (const event of processBatch(rows, busy ? BUSY_SLICE_MS : SLICE_MS)) bus.publish(event);
+          if (busy) await new Promise((resolve) => setTimeout(resolve, BUSY_PAUSE_MS));
+          else await new Promise((resolve) => setImmediate(resolve));
         }
       } while (again && !stopped);
     } finally {

@@ -31,6 +31,7 @@ interface Waiting {
 export function createInbox({ db, clock }: { db: Db; clock: Clock }) {
   let queue: Waiting[] = [];
   let scheduled = false;
+  let lastStoredAt = Number.NEGATIVE_INFINITY;
   const insert = db.$client.prepare(
     `insert into inbox (source, event_type, received_at, dedupe_key, body) values (?, ?, ?, ?, ?)
      on conflict(dedupe_key) do nothing returning id`,
@@ -48,12 +49,13 @@ export function createInbox({ db, clock }: { db: Db; clock: Clock }) {
 
   const flushAll = db.$client.transaction((batch: Waiting[]) => {
     const at = clock.now().toISOString();
-    return batch.map(({ entry }) => {
+    const lastEvent = new Map<string, string>();
+    const results = batch.map(({ entry }) => {
       if ('test' in entry) {
         tested.run(entry.source, at, entry.eventType, at);
         return null;
       }
-      seen.run(entry.source, at, entry.eventType);
+      lastEvent.set(entry.source, entry.eventType);
       const row = insert.get(entry.source, entry.eventType, at, entry.dedupeKey, entry.body) as
         | { id: number }
         | undefined;
@@ -61,6 +63,8 @@ export function createInbox({ db, clock }: { db: Db; clock: Clock }) {
       const existing = findByKey.get(entry.dedupeKey) as { id: number };
       return { id: existing.id, duplicate: true };
     });
+    for (const [source, eventType] of lastEvent) seen.run(source, at, eventType);
+    return results;
   });
 
   function flush(): void {
@@ -78,11 +82,13 @@ export function createInbox({ db, clock }: { db: Db; clock: Clock }) {
   }
 
   function enqueue(entry: Waiting['entry']): Promise<StoredEntry | null> {
+    lastStoredAt = performance.now();
     return new Promise((resolve, reject) => {
       queue.push({ entry, resolve, reject });
       if (!scheduled) {
         scheduled = true;
-        setImmediate(flush);
+        // A millisecond's wait lets the webhooks arriving together share one commit (one fsync).
+        setTimeout(flush, 1);
       }
     });
   }
@@ -94,6 +100,8 @@ export function createInbox({ db, clock }: { db: Db; clock: Clock }) {
     recordTest: async (source: string, eventType: string): Promise<void> => {
       await enqueue({ test: true, source, eventType });
     },
+    /** True while webhooks are arriving: the worker then leaves most of the time to the door. */
+    isBusy: (withinMs = 50): boolean => performance.now() - lastStoredAt < withinMs,
     /** Rows still waiting for the worker, oldest first. */
     unprocessed(limit: number) {
       return db

@@ -1,8 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import * as schema from '../db/schema.js';
 import { type Derived, deriveRequest } from '../domain/derive.js';
 import type { Observation, StoredObservation } from '../domain/observations.js';
 import type { State } from '../domain/states.js';
@@ -10,6 +8,7 @@ import { describeObservation, describeState } from '../domain/timeline.js';
 import { KEY_TIERS, type KeyTier, keysOf, seasonsOf, type TieredKey } from './correlation-keys.js';
 import type { EventBus, TrackerEvent } from './event-bus.js';
 import { type RequestRow, toSummary } from './request-views.js';
+import { createTrackerStore } from './tracker.store.js';
 
 /** Observation kinds from Radarr/Sonarr that start a tracked item when no request explains them. */
 const STARTS_ARR_ITEM = new Set<Observation['kind']>([
@@ -53,19 +52,7 @@ type Correlation =
 export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDeps) {
   const now = () => clock.now().toISOString();
 
-  function loadRequest(id: string): RequestRow | undefined {
-    return db.select().from(schema.requests).where(eq(schema.requests.id, id)).get();
-  }
-
-  function requestObservations(requestId: string): StoredObservation[] {
-    const rows = db
-      .select({ id: schema.observations.id, data: schema.observations.data })
-      .from(schema.requestObservations)
-      .innerJoin(schema.observations, eq(schema.observations.id, schema.requestObservations.observationId))
-      .where(eq(schema.requestObservations.requestId, requestId))
-      .all();
-    return rows.map((r) => ({ ...(JSON.parse(r.data) as Observation), id: r.id }));
-  }
+  const store = createTrackerStore(db);
 
   function requestSeasons(row: RequestRow): number[] {
     const requested = JSON.parse(row.requestedSeasons) as number[];
@@ -97,51 +84,39 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
     return true;
   }
 
-  function requestsWithKeys(keys: string[]): RequestRow[] {
-    if (keys.length === 0) return [];
-    return db
-      .select()
-      .from(schema.requests)
-      .where(
-        inArray(
-          schema.requests.id,
-          db
-            .select({ id: schema.requestKeys.requestId })
-            .from(schema.requestKeys)
-            .where(inArray(schema.requestKeys.key, keys)),
-        ),
-      )
-      .orderBy(desc(schema.requests.createdAt), desc(schema.requests.id))
-      .all();
-  }
-
   function correlate(o: Observation, keys: TieredKey[]): Correlation {
     const byTier = (tier: KeyTier) => keys.filter((k) => k.tier === tier).map((k) => k.key);
     const jsKeys = byTier('js');
     if (jsKeys.length > 0) {
-      const own = requestsWithKeys(jsKeys)[0];
+      const own = store.requestsWithKeys(jsKeys)[0];
       if (own) return { kind: 'attach', requestIds: [own.id] };
       // An *arr item started before Jellyseerr's webhook arrived (or with no request behind it)
       // becomes this request rather than a second card for the same media.
-      const adoptable = requestsWithKeys([...byTier('arr'), ...byTier('media')]).find(
-        (r) =>
-          r.source !== 'jellyseerr' &&
-          r.jellyseerrRequestId === null &&
-          r.state !== 'deleted' &&
-          r.mediaType === o.media.mediaType &&
-          seasonsOverlap(r, o),
-      );
+      const adoptable = store
+        .requestsWithKeys([...byTier('arr'), ...byTier('media')])
+        .find(
+          (r) =>
+            r.source !== 'jellyseerr' &&
+            r.jellyseerrRequestId === null &&
+            r.state !== 'deleted' &&
+            r.mediaType === o.media.mediaType &&
+            seasonsOverlap(r, o),
+        );
       return adoptable
         ? { kind: 'adopt', requestId: adoptable.id }
         : { kind: 'create', source: 'jellyseerr' };
     }
-    const dlOwner = requestsWithKeys(byTier('dl')).find((r) => r.state !== 'deleted' || o.kind === 'deleted');
+    const dlOwner = store
+      .requestsWithKeys(byTier('dl'))
+      .find((r) => r.state !== 'deleted' || o.kind === 'deleted');
     if (dlOwner) return { kind: 'attach', requestIds: [dlOwner.id] };
 
     const hasMediaIds = byTier('media').length > 0;
     for (const tier of KEY_TIERS.slice(2)) {
       if (tier === 'title' && hasMediaIds) break; // a title is only a fallback for id-less items
-      const candidates = requestsWithKeys(byTier(tier)).filter((r) => accepts(r, o) && seasonsOverlap(r, o));
+      const candidates = store
+        .requestsWithKeys(byTier(tier))
+        .filter((r) => accepts(r, o) && seasonsOverlap(r, o));
       if (candidates.length === 0) continue;
       const open = candidates.filter((r) => !['available', 'declined', 'deleted'].includes(r.state));
       if (o.kind === 'deleted') return { kind: 'attach', requestIds: candidates.map((r) => r.id) };
@@ -155,30 +130,23 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
 
   function createRequest(o: Observation, source: RequestRow['source']): string {
     const id = randomUUID();
-    const at = now();
-    db.insert(schema.requests)
-      .values({
-        id,
-        mediaType: o.media.mediaType,
-        source,
-        state: 'requested',
-        title: o.media.title ?? null,
-        createdAt: at,
-        updatedAt: at,
-      })
-      .run();
+    store.insertRequest({
+      id,
+      mediaType: o.media.mediaType,
+      source,
+      title: o.media.title ?? null,
+      at: now(),
+    });
     return id;
   }
 
   /** Links an observation to a request and learns its keys; returns the keys that were new. */
   function attach(requestId: string, observationId: number, keys: TieredKey[]): string[] {
-    db.insert(schema.requestObservations).values({ requestId, observationId }).onConflictDoNothing().run();
-    const learned: string[] = [];
-    for (const { key } of keys) {
-      const result = db.insert(schema.requestKeys).values({ requestId, key }).onConflictDoNothing().run();
-      if (result.changes > 0) learned.push(key);
-    }
-    return learned;
+    store.linkObservation(requestId, observationId);
+    return store.addRequestKeys(
+      requestId,
+      keys.map((k) => k.key),
+    );
   }
 
   /** Re-derives one request from all its observations and writes the result. */
@@ -187,11 +155,11 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
     cause: { observation: Observation; id: number } | undefined,
     changed: Set<string>,
   ): void {
-    const before = loadRequest(requestId);
+    const before = store.loadRequest(requestId);
     if (!before) return;
     const derived: Derived = deriveRequest({
       mediaType: before.mediaType,
-      observations: requestObservations(requestId),
+      observations: store.observationsOf(requestId),
       now: now(),
       trustAvailableHint,
     });
@@ -219,41 +187,30 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
     const stateChanged = before.state !== derived.state;
     const at = now();
     if (viewChanged) {
-      db.update(schema.requests)
-        .set({ ...next, updatedAt: at })
-        .where(eq(schema.requests.id, requestId))
-        .run();
+      store.updateRequest(requestId, { ...next, updatedAt: at });
     }
-    const isNew = db
-      .select({ n: sql<number>`count(*)` })
-      .from(schema.timeline)
-      .where(eq(schema.timeline.requestId, requestId))
-      .get();
     if (cause && (cause.observation.kind !== 'download_progress' || stateChanged)) {
       const message =
         cause.observation.kind === 'download_progress'
           ? describeState(derived.state, info.isAnime)
           : describeObservation(cause.observation);
-      db.insert(schema.timeline)
-        .values({
-          requestId,
-          at: cause.observation.at,
-          state: derived.state,
-          source: cause.observation.source,
-          message,
-          observationId: cause.id,
-        })
-        .run();
-    } else if (stateChanged || isNew?.n === 0) {
-      db.insert(schema.timeline)
-        .values({
-          requestId,
-          at,
-          state: derived.state,
-          source: 'tracker',
-          message: describeState(derived.state, info.isAnime),
-        })
-        .run();
+      store.insertTimeline({
+        requestId,
+        at: cause.observation.at,
+        state: derived.state,
+        source: cause.observation.source,
+        message,
+        observationId: cause.id,
+      });
+    } else if (stateChanged || !store.hasTimeline(requestId)) {
+      store.insertTimeline({
+        requestId,
+        at,
+        state: derived.state,
+        source: 'tracker',
+        message: describeState(derived.state, info.isAnime),
+        observationId: null,
+      });
     }
     if (viewChanged) changed.add(requestId);
   }
@@ -265,21 +222,21 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
   function applyOne(o: Observation, inboxId: number | null, changed: Set<string>): boolean {
     const { at: _at, ...timeless } = o;
     const fingerprint = createHash('sha256').update(stableJson(timeless)).digest('hex');
-    const inserted = db
-      .insert(schema.observations)
-      .values({ inboxId, source: o.source, kind: o.kind, at: o.at, data: JSON.stringify(o), fingerprint })
-      .onConflictDoNothing()
-      .returning({ id: schema.observations.id })
-      .get();
-    if (!inserted) return false;
+    const id = store.insertObservation({
+      inboxId,
+      source: o.source,
+      kind: o.kind,
+      at: o.at,
+      data: JSON.stringify(o),
+      fingerprint,
+    });
+    if (id === undefined) return false;
     const keys = keysOf(o);
-    if (keys.length > 0) {
-      db.insert(schema.observationKeys)
-        .values(keys.map(({ key }) => ({ observationId: inserted.id, key })))
-        .onConflictDoNothing()
-        .run();
-    }
-    place({ observation: o, id: inserted.id }, keys, changed);
+    store.addObservationKeys(
+      id,
+      keys.map((k) => k.key),
+    );
+    place({ observation: o, id }, keys, changed);
     return true;
   }
 
@@ -292,10 +249,10 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
     const o = item.observation;
     const c = correlate(o, keys);
     if (c.kind === 'pending') {
-      db.update(schema.observations).set({ pending: true }).where(eq(schema.observations.id, item.id)).run();
+      store.setPending(item.id, true);
       return;
     }
-    db.update(schema.observations).set({ pending: false }).where(eq(schema.observations.id, item.id)).run();
+    store.setPending(item.id, false);
     let targets: string[];
     if (c.kind === 'attach') targets = c.requestIds;
     else if (c.kind === 'adopt') targets = [c.requestId];
@@ -309,23 +266,7 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
 
   /** Observations that matched nothing get another chance when a request learns one of their keys. */
   function retryPending(learnedKeys: string[], changed: Set<string>): void {
-    const rows = db
-      .select({ id: schema.observations.id, data: schema.observations.data })
-      .from(schema.observations)
-      .where(
-        and(
-          eq(schema.observations.pending, true),
-          inArray(
-            schema.observations.id,
-            db
-              .select({ id: schema.observationKeys.observationId })
-              .from(schema.observationKeys)
-              .where(inArray(schema.observationKeys.key, learnedKeys)),
-          ),
-        ),
-      )
-      .orderBy(schema.observations.id)
-      .all();
+    const rows = store.pendingWithKeys(learnedKeys);
     for (const row of rows) {
       const observation = JSON.parse(row.data) as Observation;
       place({ observation, id: row.id }, keysOf(observation), changed);
@@ -336,56 +277,46 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
   function recordEvents(changed: Iterable<string>): TrackerEvent[] {
     const out: TrackerEvent[] = [];
     for (const requestId of changed) {
-      const row = loadRequest(requestId);
+      const row = store.loadRequest(requestId);
       if (!row) continue;
       const data = toSummary(row);
-      const inserted = db
-        .insert(schema.events)
-        .values({ name: 'request', at: now(), data: JSON.stringify(data) })
-        .returning({ id: schema.events.id })
-        .get();
-      out.push({ id: inserted.id, name: 'request', data });
+      out.push({ id: store.insertEvent(now(), data), name: 'request', data });
     }
     if (out.length > 0) {
       const last = out[out.length - 1]!.id;
-      db.delete(schema.events)
-        .where(sql`${schema.events.id} <= ${last - EVENTS_KEPT}`)
-        .run();
+      store.trimEvents(last - EVENTS_KEPT);
     }
     return out;
   }
 
   return {
     /**
-     * Applies observations inside the caller's transaction (`extra` runs in it too, e.g. marking
-     * an inbox row processed). Events are published once the transaction has committed.
+     * Applies observations in one transaction (`extra` runs in it too, e.g. marking an inbox row
+     * processed). better-sqlite3's transactions nest as savepoints, so a caller may batch calls in
+     * an enclosing transaction; it then passes `collect` and publishes the events after its commit.
      */
     ingest(
       observations: Observation[],
-      options: { inboxId?: number; extra?: () => void } = {},
+      options: { inboxId?: number; extra?: () => void; collect?: TrackerEvent[] } = {},
     ): IngestResult {
       let stored = 0;
       const changed = new Set<string>();
-      const events = db.transaction(() => {
+      const events = db.$client.transaction(() => {
         for (const o of observations) if (applyOne(o, options.inboxId ?? null, changed)) stored++;
         options.extra?.();
         return recordEvents(changed);
-      });
-      for (const event of events) bus.publish(event);
+      })();
+      if (options.collect) options.collect.push(...events);
+      else for (const event of events) bus.publish(event);
       return { stored, changed: [...changed] };
     },
     /** Re-derives every open request (time-based facts such as air dates change with the clock). */
     refreshOpen(): string[] {
       const changed = new Set<string>();
-      const events = db.transaction(() => {
-        const open = db
-          .select({ id: schema.requests.id })
-          .from(schema.requests)
-          .where(sql`${schema.requests.state} not in ('available','declined','deleted')`)
-          .all();
-        for (const { id } of open) recompute(id, undefined, changed);
+      const events = db.$client.transaction(() => {
+        for (const id of store.openRequestIds()) recompute(id, undefined, changed);
         return recordEvents(changed);
-      });
+      })();
       for (const event of events) bus.publish(event);
       return [...changed];
     },

@@ -1,0 +1,188 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/database.js';
+import * as schema from '../db/schema.js';
+import type { Observation, StoredObservation } from '../domain/observations.js';
+import type { RequestRow } from './request-views.js';
+
+const p = sql.placeholder;
+
+/**
+ * The tracker's reads and writes, as statements prepared once: the inbox worker runs them for
+ * every observation, and building each query anew cost more than running it.
+ */
+export function createTrackerStore(db: Db) {
+  const r = schema.requests;
+  const o = schema.observations;
+
+  const loadRequest = db
+    .select()
+    .from(r)
+    .where(eq(r.id, p('id')))
+    .prepare();
+  const observationsOf = db
+    .select({ id: o.id, data: o.data })
+    .from(schema.requestObservations)
+    .innerJoin(o, eq(o.id, schema.requestObservations.observationId))
+    .where(eq(schema.requestObservations.requestId, p('requestId')))
+    .orderBy(asc(o.id))
+    .prepare();
+  // Keys arrive as one JSON array, so a single prepared statement serves any number of them.
+  const requestsWithKeys = db
+    .select()
+    .from(r)
+    .where(
+      sql`${r.id} in (select ${schema.requestKeys.requestId} from ${schema.requestKeys}
+        where ${schema.requestKeys.key} in (select value from json_each(${p('keys')})))`,
+    )
+    .orderBy(desc(r.createdAt), desc(r.id))
+    .prepare();
+  const insertRequest = db
+    .insert(r)
+    .values({
+      id: p('id'),
+      mediaType: p('mediaType'),
+      source: p('source'),
+      state: 'requested',
+      title: p('title'),
+      createdAt: p('at'),
+      updatedAt: p('at'),
+    })
+    .prepare();
+  const insertObservation = db
+    .insert(o)
+    .values({
+      inboxId: p('inboxId'),
+      source: p('source'),
+      kind: p('kind'),
+      at: p('at'),
+      data: p('data'),
+      fingerprint: p('fingerprint'),
+    })
+    .onConflictDoNothing()
+    .returning({ id: o.id })
+    .prepare();
+  const insertObservationKey = db
+    .insert(schema.observationKeys)
+    .values({ observationId: p('observationId'), key: p('key') })
+    .onConflictDoNothing()
+    .prepare();
+  const setPending = db
+    .update(o)
+    .set({ pending: sql`${p('pending')}` })
+    .where(eq(o.id, p('id')))
+    .prepare();
+  const pendingWithKeys = db
+    .select({ id: o.id, data: o.data })
+    .from(o)
+    .where(
+      and(
+        eq(o.pending, true),
+        sql`${o.id} in (select ${schema.observationKeys.observationId} from ${schema.observationKeys}
+          where ${schema.observationKeys.key} in (select value from json_each(${p('keys')})))`,
+      ),
+    )
+    .orderBy(asc(o.id))
+    .prepare();
+  const linkObservation = db
+    .insert(schema.requestObservations)
+    .values({ requestId: p('requestId'), observationId: p('observationId') })
+    .onConflictDoNothing()
+    .prepare();
+  const addRequestKey = db
+    .insert(schema.requestKeys)
+    .values({ requestId: p('requestId'), key: p('key') })
+    .onConflictDoNothing()
+    .prepare();
+  const timelineCount = db
+    .select({ n: sql<number>`count(*)` })
+    .from(schema.timeline)
+    .where(eq(schema.timeline.requestId, p('requestId')))
+    .prepare();
+  const insertTimeline = db
+    .insert(schema.timeline)
+    .values({
+      requestId: p('requestId'),
+      at: p('at'),
+      state: p('state'),
+      source: p('source'),
+      message: p('message'),
+      observationId: p('observationId'),
+    })
+    .prepare();
+  const insertEvent = db
+    .insert(schema.events)
+    .values({ name: 'request', at: p('at'), data: p('data') })
+    .returning({ id: schema.events.id })
+    .prepare();
+  const trimEvents = db
+    .delete(schema.events)
+    .where(sql`${schema.events.id} <= ${p('upTo')}`)
+    .prepare();
+  const openRequestIds = db
+    .select({ id: r.id })
+    .from(r)
+    .where(sql`${r.state} not in ('available','declined','deleted')`)
+    .prepare();
+
+  return {
+    loadRequest: (id: string): RequestRow | undefined => loadRequest.get({ id }),
+    observationsOf: (requestId: string): StoredObservation[] =>
+      observationsOf
+        .all({ requestId })
+        .map((row) => ({ ...(JSON.parse(row.data) as Observation), id: row.id })),
+    requestsWithKeys: (keys: string[]): RequestRow[] =>
+      keys.length === 0 ? [] : requestsWithKeys.all({ keys: JSON.stringify(keys) }),
+    insertRequest: (values: {
+      id: string;
+      mediaType: string;
+      source: string;
+      title: string | null;
+      at: string;
+    }) => {
+      insertRequest.run(values);
+    },
+    /** Returns the new id, or undefined when the same fact was stored before. */
+    insertObservation: (values: {
+      inboxId: number | null;
+      source: string;
+      kind: string;
+      at: string;
+      data: string;
+      fingerprint: string;
+    }): number | undefined => insertObservation.get(values)?.id,
+    addObservationKeys: (observationId: number, keys: string[]) => {
+      for (const key of keys) insertObservationKey.run({ observationId, key });
+    },
+    setPending: (id: number, pending: boolean) => {
+      setPending.run({ id, pending: pending ? 1 : 0 });
+    },
+    pendingWithKeys: (keys: string[]) => pendingWithKeys.all({ keys: JSON.stringify(keys) }),
+    linkObservation: (requestId: string, observationId: number) => {
+      linkObservation.run({ requestId, observationId });
+    },
+    /** Returns the keys the request did not have yet. */
+    addRequestKeys: (requestId: string, keys: string[]): string[] =>
+      keys.filter((key) => addRequestKey.run({ requestId, key }).changes > 0),
+    updateRequest: (id: string, values: Partial<typeof r.$inferInsert>) => {
+      db.update(r).set(values).where(eq(r.id, id)).run();
+    },
+    hasTimeline: (requestId: string): boolean => (timelineCount.get({ requestId })?.n ?? 0) > 0,
+    insertTimeline: (values: {
+      requestId: string;
+      at: string;
+      state: string;
+      source: string;
+      message: string;
+      observationId: number | null;
+    }) => {
+      insertTimeline.run(values);
+    },
+    insertEvent: (at: string, data: unknown): number =>
+      insertEvent.get({ at, data: JSON.stringify(data) })!.id,
+    trimEvents: (upTo: number) => {
+      trimEvents.run({ upTo });
+    },
+    openRequestIds: (): string[] => openRequestIds.all().map((row) => row.id),
+  };
+}
+export type TrackerStore = ReturnType<typeof createTrackerStore>;
