@@ -183,6 +183,7 @@ describe('phases are monotone in the set for a single-attempt movie', () => {
       fc.property(nested, ([smaller, bigger]) => {
         expect(rank(derive('movie', smaller).state)).toBeLessThanOrEqual(rank(derive('movie', bigger).state));
       }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -388,8 +388,11 @@ interface ItemEvidence {
   /** Imports of the item's files (with or without a download). */
   imports: ObsOf<'imported'>[];
   animeMatched: boolean;
-  /** Whether anything at all is known about the item. */
-  exists: boolean;
+  /**
+   * Whether anything beyond a pending request is known (an *arr, Shoko or Jellyfin has seen the
+   * item): it was approved then, even when that event was missed. Monotone in the set of facts.
+   */
+  pastRequest: boolean;
 }
 
 interface ItemResult {
@@ -489,8 +492,7 @@ function deriveItem(ctx: DeriveContext, item: ItemEvidence): ItemResult {
     });
   }
   if (has('approved') || has('added')) return result('approved');
-  if (has('requested')) return result('requested');
-  return result(item.exists ? 'approved' : 'requested');
+  return result(item.pastRequest ? 'approved' : 'requested');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -639,7 +641,7 @@ export function deriveRequest(input: DeriveInput): Derived {
       attempts: [...attempts.values()].map((attempt) => ({ attempt, obs: attempt.live })),
       imports,
       animeMatched: obs.some((o) => o.kind === 'anime_matched'),
-      exists: obs.length > 0,
+      pastRequest: obs.some((o) => o.kind !== 'requested'),
     });
     return {
       state: item.state,
@@ -737,7 +739,7 @@ function deriveTv({ input, obs, info, attempts, ctx, imports, downloads }: TvArg
       attempts: epAttempts,
       imports: epImports,
       animeMatched,
-      exists: true,
+      pastRequest: true,
     });
     const aired = isAired({ airDate, airDateUtc }, input.now);
     const active = epAttempts.length > 0 || epImports.length > 0 || result.state === 'available';
@@ -787,7 +789,7 @@ function deriveTv({ input, obs, info, attempts, ctx, imports, downloads }: TvArg
           !listsEpisodes(o) && (o.download === undefined || unattributedKeys.has(downloadKey(o.download.id))),
       ),
       animeMatched: obs.some((o) => o.kind === 'anime_matched' && !listsEpisodes(o)),
-      exists: obs.length > 0,
+      pastRequest: obs.some((o) => o.kind !== 'requested'),
     });
     return finish(
       item.state,
