@@ -1,51 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { radarrGrab } from '../src/integrations/radarr/radarr.fake.js';
+import { startTrackerProcess } from './support/tracker-process.js';
 
 const API_KEY = 'crash-api-key-0123456789abcdef';
 const TOKEN = 'crash-webhook-token-0123456789';
 const dataDir = mkdtempSync(join(tmpdir(), 'status-tracker-crash-'));
-const root = new URL('..', import.meta.url);
-
-/** Starts the real tracker (`src/main.ts`) as a child process and resolves with its port. */
-async function startTracker(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      API_KEY,
-      WEBHOOK_TOKEN: TOKEN,
-      PORT: '0',
-      BASE_URL: 'http://127.0.0.1:8100',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`tracker did not start: ${out}`)), 20_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.on('exit', (code) => reject(new Error(`tracker exited early (${code}): ${out}`)));
-  });
-  return { child, port };
-}
-
 function body(n: number) {
   return radarrGrab({
     movieId: 10_000 + n,
@@ -70,7 +33,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('a kill -9 in the middle of a stream of webhooks', () => {
   it('keeps every webhook answered 202 and applies none twice', async () => {
-    const first = await startTracker();
+    const first = await startTrackerProcess({ DATA_DIR: dataDir, API_KEY, WEBHOOK_TOKEN: TOKEN });
     const accepted = new Map<number, number>(); // webhook number → inbox id
     let next = 0;
     let killed = false;
@@ -87,14 +50,13 @@ describe('a kill -9 in the middle of a stream of webhooks', () => {
       }
     });
     while (accepted.size < 150) await new Promise((resolve) => setTimeout(resolve, 5));
-    const exited = new Promise((resolve) => first.child.once('exit', resolve));
-    first.child.kill('SIGKILL');
+    const stopped = first.stop('SIGKILL');
     killed = true;
     await Promise.all(senders);
-    await exited;
+    await stopped;
     expect(accepted.size).toBeGreaterThanOrEqual(150);
 
-    const second = await startTracker();
+    const second = await startTrackerProcess({ DATA_DIR: dataDir, API_KEY, WEBHOOK_TOKEN: TOKEN });
     try {
       // The restarted worker applies what the first process stored but had not processed.
       for (let i = 0; i < 200; i++) {
@@ -115,9 +77,7 @@ describe('a kill -9 in the middle of a stream of webhooks', () => {
       expect(again.status).toBe(202);
       expect(await again.json()).toMatchObject({ duplicate: true, id: someId });
     } finally {
-      const exited = new Promise((resolve) => second.child.once('exit', resolve));
-      second.child.kill('SIGTERM');
-      await exited;
+      await second.stop();
     }
 
     const db = new Database(join(dataDir, 'status-tracker.db'), { readonly: true });
