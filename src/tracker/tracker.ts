@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { type Derived, deriveRequest } from '../domain/derive.js';
-import type { Observation, StoredObservation } from '../domain/observations.js';
+import type { Observation } from '../domain/observations.js';
 import type { State } from '../domain/states.js';
 import { describeObservation, describeState } from '../domain/timeline.js';
 import { KEY_TIERS, type KeyTier, keysOf, seasonsOf, type TieredKey } from './correlation-keys.js';
