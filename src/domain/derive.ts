@@ -8,6 +8,7 @@ import type {
   StoredObservation,
 } from './observations.js';
 import { downloadKey } from './observations.js';
+import { stableJson } from './stable-json.js';
 import type { MediaType, Problem, State } from './states.js';
 import { PROGRESS_RANK } from './states.js';
 
@@ -109,20 +110,9 @@ type ObsOf<K extends ObservationKind> = Extract<Obs, { kind: K }>;
 // ---------------------------------------------------------------------------------------------
 // Canonical form: dedupe by content, order by (at, id)
 
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
 function contentKey(o: Obs): string {
   const { id: _id, ...content } = o;
-  return stableStringify(content);
+  return stableJson(content);
 }
 
 function timeOf(iso: string): number {

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { type Derived, deriveRequest } from '../domain/derive.js';
 import type { Observation } from '../domain/observations.js';
+import { stableJson } from '../domain/stable-json.js';
 import type { State } from '../domain/states.js';
 import { describeObservation, describeState } from '../domain/timeline.js';
 import { KEY_TIERS, type KeyTier, keysOf, seasonsOf, type TieredKey } from './correlation-keys.js';
@@ -323,15 +324,3 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
   };
 }
 export type Tracker = ReturnType<typeof createTracker>;
-
-/** JSON with sorted keys, so equal facts hash equally whatever order their keys were built in. */
-export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}

@@ -124,13 +124,6 @@ export const radarrMovieFileDeleteSchema = radarrEnvelopeSchema.extend({
   deleteReason: optionalText,
 });
 
-export const radarrHealthSchema = radarrEnvelopeSchema.extend({
-  level: z.string(),
-  message: optionalText,
-  type: optionalText,
-  wikiUrl: optionalText,
-});
-
 export type RadarrMovie = z.output<typeof radarrMovieSchema>;
 export type RadarrRemoteMovie = z.output<typeof radarrRemoteMovieSchema>;
 export type RadarrRelease = z.output<typeof radarrReleaseSchema>;

@@ -1,6 +1,12 @@
 import { hasAnimeTag, isAnimePath } from '../../domain/anime.js';
 import type { MediaRef, Observation, ObservationFact } from '../../domain/observations.js';
-import { arrDownloadRef, arrPosterUrl, arrStatusMessages, checkArrEnvelope } from '../shared/arr-webhook.js';
+import {
+  arrDownloadRef,
+  arrPosterUrl,
+  arrStatusMessages,
+  checkArrEnvelope,
+  parseArrHealth,
+} from '../shared/arr-webhook.js';
 import { nonEmpty, parseWith, positive } from '../shared/webhook-parsing.js';
 import type { ParseContext, WebhookParse, WebhookParser } from '../webhook.types.js';
 import {
@@ -8,7 +14,6 @@ import {
   type RadarrRemoteMovie,
   radarrDownloadSchema,
   radarrGrabSchema,
-  radarrHealthSchema,
   radarrManualInteractionRequiredSchema,
   radarrMovieAddedSchema,
   radarrMovieDeleteSchema,
@@ -64,21 +69,8 @@ export const parseRadarrWebhook: WebhookParser = (input, context) => {
       return event(eventType, [observe(fact, movieMedia(p), context)]);
     }
     case 'Health':
-    case 'HealthRestored': {
-      const parsed = parseWith(radarrHealthSchema, body, eventType);
-      if (!parsed.ok) return parsed;
-      return {
-        ok: true,
-        kind: 'event',
-        eventType,
-        observations: [],
-        health: {
-          level: parsed.value.level,
-          message: parsed.value.message ?? '',
-          restored: eventType === 'HealthRestored',
-        },
-      };
-    }
+    case 'HealthRestored':
+      return parseArrHealth(body, eventType);
     default:
       // Rename, ApplicationUpdate and whatever future versions add: recorded, not used.
       return event(eventType, []);

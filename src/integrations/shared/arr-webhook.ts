@@ -1,6 +1,15 @@
+import { z } from 'zod';
 import type { DownloadRef } from '../../domain/observations.js';
 import type { WebhookParse } from '../webhook.types.js';
-import { isPlainObject, NOT_AN_OBJECT, nonEmpty, notPayloadOf, positive } from './webhook-parsing.js';
+import {
+  isPlainObject,
+  NOT_AN_OBJECT,
+  nonEmpty,
+  notPayloadOf,
+  optionalText,
+  parseWith,
+  positive,
+} from './webhook-parsing.js';
 
 /** Pieces shared by the Radarr and Sonarr webhook normalisers (same `Notifications/Webhook` code base). */
 
@@ -104,4 +113,30 @@ export function checkArrEnvelope(input: {
     };
   }
   return { ok: true, eventType, body };
+}
+
+/** `Health` / `HealthRestored`, identical in Radarr and Sonarr (contracts.md §1.6). */
+const arrHealthSchema = z.looseObject({
+  eventType: z.string(),
+  level: z.string(),
+  message: optionalText,
+  type: optionalText,
+  wikiUrl: optionalText,
+});
+
+/** A health report: recorded for /api/health, no observation. */
+export function parseArrHealth(body: unknown, eventType: 'Health' | 'HealthRestored'): WebhookParse {
+  const parsed = parseWith(arrHealthSchema, body, eventType);
+  if (!parsed.ok) return parsed;
+  return {
+    ok: true,
+    kind: 'event',
+    eventType,
+    observations: [],
+    health: {
+      level: parsed.value.level,
+      message: parsed.value.message ?? '',
+      restored: eventType === 'HealthRestored',
+    },
+  };
 }

@@ -151,13 +151,6 @@ export const sonarrEpisodeFileDeleteSchema = sonarrEnvelopeSchema.extend({
   deleteReason: optionalText,
 });
 
-export const sonarrHealthSchema = sonarrEnvelopeSchema.extend({
-  level: z.string(),
-  message: optionalText,
-  type: optionalText,
-  wikiUrl: optionalText,
-});
-
 export type SonarrSeries = z.output<typeof sonarrSeriesSchema>;
 export type SonarrEpisode = z.output<typeof sonarrEpisodeSchema>;
 export type SonarrRelease = z.output<typeof sonarrReleaseSchema>;

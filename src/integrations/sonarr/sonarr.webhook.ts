@@ -6,7 +6,13 @@ import type {
   Observation,
   ObservationFact,
 } from '../../domain/observations.js';
-import { arrDownloadRef, arrPosterUrl, arrStatusMessages, checkArrEnvelope } from '../shared/arr-webhook.js';
+import {
+  arrDownloadRef,
+  arrPosterUrl,
+  arrStatusMessages,
+  checkArrEnvelope,
+  parseArrHealth,
+} from '../shared/arr-webhook.js';
 import { nonEmpty, parseWith, positive } from '../shared/webhook-parsing.js';
 import type { ParseContext, WebhookParse, WebhookParser } from '../webhook.types.js';
 import {
@@ -15,7 +21,6 @@ import {
   sonarrDownloadFileSchema,
   sonarrEpisodeFileDeleteSchema,
   sonarrGrabSchema,
-  sonarrHealthSchema,
   sonarrImportCompleteSchema,
   sonarrManualInteractionRequiredSchema,
   sonarrSeriesAddSchema,
@@ -81,21 +86,8 @@ export const parseSonarrWebhook: WebhookParser = (input, context) => {
       return event(eventType, [observe(fact, seriesMedia(p), context, episodeRefs(p.episodes))]);
     }
     case 'Health':
-    case 'HealthRestored': {
-      const parsed = parseWith(sonarrHealthSchema, body, eventType);
-      if (!parsed.ok) return parsed;
-      return {
-        ok: true,
-        kind: 'event',
-        eventType,
-        observations: [],
-        health: {
-          level: parsed.value.level,
-          message: parsed.value.message ?? '',
-          restored: eventType === 'HealthRestored',
-        },
-      };
-    }
+    case 'HealthRestored':
+      return parseArrHealth(body, eventType);
     default:
       // Rename, ApplicationUpdate and whatever future versions add: recorded, not used.
       return event(eventType, []);
