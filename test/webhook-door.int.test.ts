@@ -195,7 +195,13 @@ describe('the admin API', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json() as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/requests', '/api/requests/{id}', '/api/health', '/api/events']),
+      expect.arrayContaining([
+        '/api/requests',
+        '/api/requests/{id}',
+        '/api/health',
+        '/api/events',
+        '/hooks/{source}',
+      ]),
     );
   });
 });

@@ -72,6 +72,14 @@ export async function hooksRoutes(app: FastifyInstance, deps: HooksDeps): Promis
     return reply.code(202).send({ status: 'accepted', id: stored.id, duplicate: stored.duplicate });
   };
 
-  app.post('/hooks/:source', { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { hide: true } }, handler);
-  app.put('/hooks/:source', { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { hide: true } }, handler);
+  const schema = {
+    tags: ['webhooks'],
+    summary: `Receive a webhook from ${WEBHOOK_SOURCES.join(', ')}`,
+    description:
+      'The body is the service’s own JSON, in any content type. Auth: Bearer token, basic-auth password, ' +
+      '?token= (or the API key). 202 stored, 200 test event, 400 invalid, 401 wrong token, 404 unknown source, ' +
+      '413 over 1 MiB.',
+  };
+  app.post('/hooks/:source', { bodyLimit: WEBHOOK_BODY_LIMIT, schema }, handler);
+  app.put('/hooks/:source', { bodyLimit: WEBHOOK_BODY_LIMIT, schema }, handler);
 }

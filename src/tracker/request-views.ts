@@ -40,26 +40,20 @@ export interface TimelineEntry {
 }
 
 export interface RequestDetail extends RequestSummary {
-  episodes: Array<{
-    seasonNumber: number;
-    episodeNumber: number;
-    title: string | null;
-    state: State;
-    progress: number | null;
-    airDate: string | null;
-    aired: boolean;
-    inScope: boolean;
-  }>;
-  downloads: Array<{
-    client: string | null;
-    downloadId: string;
-    name: string | null;
-    progress: number | null;
-    state: DownloadView['state'];
-    sizeBytes: number | null;
-    etaSeconds: number | null;
-    failureReason: string | null;
-  }>;
+  episodes: Array<
+    Pick<
+      EpisodeView,
+      'seasonNumber' | 'episodeNumber' | 'title' | 'state' | 'progress' | 'airDate' | 'aired' | 'inScope'
+    >
+  >;
+  downloads: Array<
+    Pick<
+      DownloadView,
+      'downloadId' | 'name' | 'progress' | 'state' | 'sizeBytes' | 'etaSeconds' | 'failureReason'
+    > & {
+      client: string | null;
+    }
+  >;
   timeline: TimelineEntry[];
   jellyfinId: string | null;
 }
