@@ -47,6 +47,8 @@ export function createInbox({ db, clock }: { db: Db; clock: Clock }) {
        last_event_type = excluded.last_event_type, last_test_at = excluded.last_test_at`,
   );
 
+  const markProcessed = db.$client.prepare('update inbox set processed_at = ?, error = ? where id = ?');
+
   const flushAll = db.$client.transaction((batch: Waiting[]) => {
     const at = clock.now().toISOString();
     const lastEvent = new Map<string, string>();
@@ -113,10 +115,7 @@ export function createInbox({ db, clock }: { db: Db; clock: Clock }) {
         .all();
     },
     markProcessed(id: number, error: string | null = null): void {
-      db.update(schema.inbox)
-        .set({ processedAt: clock.now().toISOString(), error })
-        .where(eq(schema.inbox.id, id))
-        .run();
+      markProcessed.run(clock.now().toISOString(), error, id);
     },
     markFailedAttempt(id: number, error: string): number {
       const row = db

@@ -6,6 +6,9 @@ import type { RequestRow } from './request-views.js';
 
 const p = sql.placeholder;
 
+/** Every column the derivation rewrites on a request row. */
+export type DerivedColumns = Omit<RequestRow, 'id' | 'mediaType' | 'createdAt'>;
+
 /**
  * The tracker's reads and writes, as statements prepared once: the inbox worker runs them for
  * every observation, and building each query anew cost more than running it.
@@ -118,6 +121,30 @@ export function createTrackerStore(db: Db) {
     .delete(schema.events)
     .where(sql`${schema.events.id} <= ${p('upTo')}`)
     .prepare();
+  const updateRequest = db
+    .update(r)
+    .set({
+      state: sql`${p('state')}`,
+      source: sql`${p('source')}`,
+      title: sql`${p('title')}`,
+      year: sql`${p('year')}`,
+      tmdbId: sql`${p('tmdbId')}`,
+      tvdbId: sql`${p('tvdbId')}`,
+      imdbId: sql`${p('imdbId')}`,
+      jellyseerrRequestId: sql`${p('jellyseerrRequestId')}`,
+      requestedBy: sql`${p('requestedBy')}`,
+      posterUrl: sql`${p('posterUrl')}`,
+      isAnime: sql`${p('isAnime')}`,
+      progress: sql`${p('progress')}`,
+      problem: sql`${p('problem')}`,
+      jellyfinId: sql`${p('jellyfinId')}`,
+      episodes: sql`${p('episodes')}`,
+      downloads: sql`${p('downloads')}`,
+      requestedSeasons: sql`${p('requestedSeasons')}`,
+      updatedAt: sql`${p('updatedAt')}`,
+    })
+    .where(eq(r.id, p('id')))
+    .prepare();
   const openRequestIds = db
     .select({ id: r.id })
     .from(r)
@@ -163,8 +190,8 @@ export function createTrackerStore(db: Db) {
     /** Returns the keys the request did not have yet. */
     addRequestKeys: (requestId: string, keys: string[]): string[] =>
       keys.filter((key) => addRequestKey.run({ requestId, key }).changes > 0),
-    updateRequest: (id: string, values: Partial<typeof r.$inferInsert>) => {
-      db.update(r).set(values).where(eq(r.id, id)).run();
+    updateRequest: (id: string, values: DerivedColumns) => {
+      updateRequest.run({ ...values, id, isAnime: values.isAnime ? 1 : 0 });
     },
     hasTimeline: (requestId: string): boolean => (timelineCount.get({ requestId })?.n ?? 0) > 0,
     insertTimeline: (values: {

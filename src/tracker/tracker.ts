@@ -232,28 +232,33 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
       fingerprint,
     });
     if (id === undefined) return false;
-    const keys = keysOf(o);
-    store.addObservationKeys(
-      id,
-      keys.map((k) => k.key),
-    );
-    place({ observation: o, id }, keys, changed);
+    place({ observation: o, id, pending: false }, keysOf(o), changed);
     return true;
   }
 
-  /** Correlates a stored observation; attaches it, or leaves it pending for a request yet to come. */
+  /**
+   * Correlates a stored observation; attaches it, or leaves it pending for a request yet to come.
+   * Only pending observations need their keys stored: they are looked up by key when a request
+   * learns one.
+   */
   function place(
-    item: { observation: Observation; id: number },
+    item: { observation: Observation; id: number; pending: boolean },
     keys: TieredKey[],
     changed: Set<string>,
   ): void {
     const o = item.observation;
     const c = correlate(o, keys);
     if (c.kind === 'pending') {
-      store.setPending(item.id, true);
+      if (!item.pending) {
+        store.setPending(item.id, true);
+        store.addObservationKeys(
+          item.id,
+          keys.map((k) => k.key),
+        );
+      }
       return;
     }
-    store.setPending(item.id, false);
+    if (item.pending) store.setPending(item.id, false);
     let targets: string[];
     if (c.kind === 'attach') targets = c.requestIds;
     else if (c.kind === 'adopt') targets = [c.requestId];
@@ -270,7 +275,7 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
     const rows = store.pendingWithKeys(learnedKeys);
     for (const row of rows) {
       const observation = JSON.parse(row.data) as Observation;
-      place({ observation, id: row.id }, keysOf(observation), changed);
+      place({ observation, id: row.id, pending: true }, keysOf(observation), changed);
     }
   }
 
@@ -302,11 +307,13 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
     ): IngestResult {
       let stored = 0;
       const changed = new Set<string>();
-      const events = db.$client.transaction(() => {
+      const apply = () => {
         for (const o of observations) if (applyOne(o, options.inboxId ?? null, changed)) stored++;
         options.extra?.();
         return recordEvents(changed);
-      })();
+      };
+      // Inside the caller's transaction (the worker gives each row a savepoint) no second one is needed.
+      const events = db.$client.inTransaction ? apply() : db.$client.transaction(apply)();
       if (options.collect) options.collect.push(...events);
       else for (const event of events) bus.publish(event);
       return { stored, changed: [...changed] };
