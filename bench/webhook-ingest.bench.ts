@@ -2,6 +2,9 @@
  * Webhook ingest benchmark (`npm run bench`): the tracker's POST /hooks/radarr (auth, JSON parse,
  * schema check, durable group-committed insert, 202) against a bare Fastify route on the same
  * machine, same load. Goal (issue 2): ≥ 40 % of the bare route's throughput, p99 < 25 ms.
+ *
+ * Knobs: BENCH_DURATION (seconds per run, default 10), BENCH_CONNECTIONS (default 20),
+ * BENCH_NO_WORKER=1 (pause the inbox worker: the door alone). Figures are in docs/benchmarks.md.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
