@@ -145,12 +145,6 @@ export function createTrackerStore(db: Db) {
     })
     .where(eq(r.id, p('id')))
     .prepare();
-  const openRequestIds = db
-    .select({ id: r.id })
-    .from(r)
-    .where(sql`${r.state} not in ('available','declined','deleted')`)
-    .prepare();
-
   return {
     loadRequest: (id: string): RequestRow | undefined => loadRequest.get({ id }),
     observationsOf: (requestId: string): StoredObservation[] =>
@@ -209,7 +203,6 @@ export function createTrackerStore(db: Db) {
     trimEvents: (upTo: number) => {
       trimEvents.run({ upTo });
     },
-    openRequestIds: (): string[] => openRequestIds.all().map((row) => row.id),
   };
 }
 export type TrackerStore = ReturnType<typeof createTrackerStore>;

@@ -318,16 +318,6 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
       else for (const event of events) bus.publish(event);
       return { stored, changed: [...changed] };
     },
-    /** Re-derives every open request (time-based facts such as air dates change with the clock). */
-    refreshOpen(): string[] {
-      const changed = new Set<string>();
-      const events = db.$client.transaction(() => {
-        for (const id of store.openRequestIds()) recompute(id, undefined, changed);
-        return recordEvents(changed);
-      })();
-      for (const event of events) bus.publish(event);
-      return [...changed];
-    },
   };
 }
 export type Tracker = ReturnType<typeof createTracker>;
