@@ -322,3 +322,67 @@ describe('anime TV (captured payloads)', () => {
     expect(detail.state).toBe('anime_matching');
   });
 });
+
+/**
+ * The captures are of anime titles; the regular paths start from the same real payloads with the
+ * anime markers (tag, series type, anime root folder) taken out, as a regular title would send them.
+ */
+describe('regular paths from the captured payloads', () => {
+  function regular<T extends Record<string, unknown>>(payload: T, key: 'movie' | 'series'): T {
+    const copy = structuredClone(payload) as Record<string, Record<string, unknown>>;
+    const media = copy[key]!;
+    media.tags = [];
+    if (key === 'series') media.type = 'standard';
+    for (const field of ['folderPath', 'path']) {
+      if (typeof media[field] === 'string')
+        media[field] = (media[field] as string).replace('/anime/', '/media/');
+    }
+    return copy as T;
+  }
+
+  it('regular movie: captured Jellyseerr + Radarr grab, then import and Jellyfin → available', async () => {
+    await t.hooks([
+      ['jellyseerr', capture('jellyseerr-movie-auto-approved')],
+      ['radarr', regular(capture('radarr-grab'), 'movie')],
+    ]);
+    let detail = await only();
+    expect(detail).toMatchObject({ state: 'grabbing', isAnime: false, tmdbId: 533514 });
+    await t.hooks([
+      [
+        'radarr',
+        radarrDownload({
+          movieId: 52,
+          tmdbId: 533514,
+          title: 'Violet Evergarden: The Movie',
+          year: 2020,
+          downloadId: 'C2C60F66C126652A86F7F2EE73DC83D4E255929E',
+          movieFileId: 40,
+        }),
+      ],
+    ]);
+    expect((await only()).state).toBe('importing');
+    await t.hooks([
+      [
+        'jellyfin',
+        jellyfinItemAddedMovie({
+          itemId: 'a'.repeat(32),
+          name: 'Violet Evergarden: The Movie',
+          year: 2020,
+          tmdbId: 533514,
+        }),
+      ],
+    ]);
+    detail = await only();
+    expect(detail.state).toBe('available');
+  });
+
+  it('regular TV season pack: captured Jellyseerr + Sonarr grab and Import Complete → importing', async () => {
+    await t.hooks([
+      ['jellyseerr', capture('jellyseerr-tv-auto-approved')],
+      ['sonarr', regular(capture('sonarr-grab'), 'series')],
+      ['sonarr', regular(capture('sonarr-import'), 'series')],
+    ]);
+    const detail = await only();
+    expect(detail).toMatchObject({ state: 'importing', isAnime: false, episodeCounts: { importing: 13 } });
+  });
+});
