@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   jellyfinItemAddedEpisode,
@@ -6,6 +5,7 @@ import {
 } from '../src/integrations/jellyfin/jellyfin.fake.js';
 import { jellyseerrNotification } from '../src/integrations/jellyseerr/jellyseerr.fake.js';
 import { radarrDownload, radarrGrab } from '../src/integrations/radarr/radarr.fake.js';
+import { loadCapture } from '../src/integrations/shared/webhook.test-utils.js';
 import {
   sonarrDownloadFile,
   sonarrEpisodes,
@@ -13,15 +13,6 @@ import {
   sonarrImportComplete,
 } from '../src/integrations/sonarr/sonarr.fake.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-
-/** The captured payloads from a real stack (abridged; see shared/contracts/SOURCES.md). */
-function capture(name: string): Record<string, unknown> {
-  const url = new URL(
-    `../../shared/contracts/third-party-captures/status-tracker/${name}.json`,
-    import.meta.url,
-  );
-  return JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>;
-}
 
 let t: TestApp;
 beforeEach(async () => {
@@ -213,9 +204,9 @@ describe('regular TV season pack', () => {
 
 describe('anime movie (captured payloads)', () => {
   it('goes from the captured Jellyseerr and Radarr webhooks to anime_matching', async () => {
-    const grab = capture('radarr-grab');
+    const grab = loadCapture('radarr-grab');
     await t.hooks([
-      ['jellyseerr', capture('jellyseerr-movie-auto-approved')],
+      ['jellyseerr', loadCapture('jellyseerr-movie-auto-approved')],
       ['radarr', grab],
     ]);
     let detail = await only();
@@ -255,7 +246,7 @@ describe('anime movie (captured payloads)', () => {
   });
 
   it('takes the captured Radarr import as proof of download even with no grab seen', async () => {
-    await t.hooks([['radarr', capture('radarr-import')]]);
+    await t.hooks([['radarr', loadCapture('radarr-import')]]);
     const detail = await only();
     expect(detail).toMatchObject({
       state: 'anime_matching',
@@ -269,14 +260,14 @@ describe('anime movie (captured payloads)', () => {
 describe('anime TV (captured payloads)', () => {
   it('follows the captured season pack from request to anime_matching', async () => {
     await t.hooks([
-      ['jellyseerr', capture('jellyseerr-tv-auto-approved')],
-      ['sonarr', capture('sonarr-grab')],
+      ['jellyseerr', loadCapture('jellyseerr-tv-auto-approved')],
+      ['sonarr', loadCapture('sonarr-grab')],
     ]);
     let detail = await only();
     expect(detail).toMatchObject({ state: 'grabbing', isAnime: true, tvdbId: 414057, requestedSeasons: [1] });
     expect(detail.episodes).toHaveLength(13);
 
-    await t.hooks([['sonarr', capture('sonarr-import')]]);
+    await t.hooks([['sonarr', loadCapture('sonarr-import')]]);
     detail = await only();
     expect(detail.state).toBe('anime_matching');
     expect(detail.episodeCounts).toEqual({ anime_matching: 13 });
@@ -328,7 +319,7 @@ describe('anime TV (captured payloads)', () => {
  * anime markers (tag, series type, anime root folder) taken out, as a regular title would send them.
  */
 describe('regular paths from the captured payloads', () => {
-  function regular<T extends Record<string, unknown>>(payload: T, key: 'movie' | 'series'): T {
+  function regular(payload: unknown, key: 'movie' | 'series'): unknown {
     const copy = structuredClone(payload) as Record<string, Record<string, unknown>>;
     const media = copy[key]!;
     media.tags = [];
@@ -337,13 +328,13 @@ describe('regular paths from the captured payloads', () => {
       if (typeof media[field] === 'string')
         media[field] = (media[field] as string).replace('/anime/', '/media/');
     }
-    return copy as T;
+    return copy;
   }
 
   it('regular movie: captured Jellyseerr + Radarr grab, then import and Jellyfin → available', async () => {
     await t.hooks([
-      ['jellyseerr', capture('jellyseerr-movie-auto-approved')],
-      ['radarr', regular(capture('radarr-grab'), 'movie')],
+      ['jellyseerr', loadCapture('jellyseerr-movie-auto-approved')],
+      ['radarr', regular(loadCapture('radarr-grab'), 'movie')],
     ]);
     let detail = await only();
     expect(detail).toMatchObject({ state: 'grabbing', isAnime: false, tmdbId: 533514 });
@@ -378,9 +369,9 @@ describe('regular paths from the captured payloads', () => {
 
   it('regular TV season pack: captured Jellyseerr + Sonarr grab and Import Complete → importing', async () => {
     await t.hooks([
-      ['jellyseerr', capture('jellyseerr-tv-auto-approved')],
-      ['sonarr', regular(capture('sonarr-grab'), 'series')],
-      ['sonarr', regular(capture('sonarr-import'), 'series')],
+      ['jellyseerr', loadCapture('jellyseerr-tv-auto-approved')],
+      ['sonarr', regular(loadCapture('sonarr-grab'), 'series')],
+      ['sonarr', regular(loadCapture('sonarr-import'), 'series')],
     ]);
     const detail = await only();
     expect(detail).toMatchObject({ state: 'importing', isAnime: false, episodeCounts: { importing: 13 } });

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFakeClock } from '../src/clock.js';
@@ -10,6 +9,7 @@ import {
 } from '../src/integrations/jellyfin/jellyfin.fake.js';
 import { jellyseerrNotification } from '../src/integrations/jellyseerr/jellyseerr.fake.js';
 import { radarrDownload, radarrGrab } from '../src/integrations/radarr/radarr.fake.js';
+import { loadCapture } from '../src/integrations/shared/webhook.test-utils.js';
 import {
   sonarrDownloadFile,
   sonarrEpisodes,
@@ -22,14 +22,6 @@ import { createEventBus } from '../src/tracker/event-bus.js';
 import { createTracker } from '../src/tracker/tracker.js';
 
 type Payload = [WebhookSource, unknown];
-
-function capture(name: string): unknown {
-  const url = new URL(
-    `../../shared/contracts/third-party-captures/status-tracker/${name}.json`,
-    import.meta.url,
-  );
-  return JSON.parse(readFileSync(url, 'utf8'));
-}
 
 /**
  * Feeds payloads through the real parsers and the real tracker (correlation, derivation, storage)
@@ -165,8 +157,8 @@ const regularTv: Payload[] = [
 ];
 
 const animeMovie: Payload[] = [
-  ['jellyseerr', capture('jellyseerr-movie-auto-approved')],
-  ['radarr', capture('radarr-grab')],
+  ['jellyseerr', loadCapture('jellyseerr-movie-auto-approved')],
+  ['radarr', loadCapture('radarr-grab')],
   [
     'radarr',
     radarrDownload({
@@ -184,7 +176,7 @@ const animeMovie: Payload[] = [
 const lycoris = { seriesId: 23, tvdbId: 414057, title: 'Lycoris Recoil', year: 2022, type: 'anime' as const };
 const lyEpisodes = sonarrEpisodes({ seasonNumber: 1, count: 6, firstId: 739, firstTvdbId: 8916235 });
 const animeTv: Payload[] = [
-  ['jellyseerr', capture('jellyseerr-tv-auto-approved')],
+  ['jellyseerr', loadCapture('jellyseerr-tv-auto-approved')],
   ['sonarr', sonarrGrab({ ...lycoris, episodes: lyEpisodes.slice(0, 3), downloadId: '1'.repeat(40) })],
   ['sonarr', sonarrGrab({ ...lycoris, episodes: lyEpisodes.slice(3), downloadId: '2'.repeat(40) })],
   [

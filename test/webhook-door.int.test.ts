@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { jellyseerrTest } from '../src/integrations/jellyseerr/jellyseerr.fake.js';
 import { radarrGrab, radarrTest } from '../src/integrations/radarr/radarr.fake.js';
 import { API_KEY, startTestApp, type TestApp, WEBHOOK_TOKEN } from './support/test-app.js';
 
@@ -113,18 +114,7 @@ describe('webhook bodies', () => {
   it('answers 200 to test events and records the source as last seen', async () => {
     const res = await t.hook('radarr', radarrTest());
     expect(res.status).toBe(200);
-    const seerr = await t.hook('jellyseerr', {
-      notification_type: 'TEST_NOTIFICATION',
-      event: '',
-      subject: 'Test Notification',
-      message: 'Check check, 1, 2, 3. Are we coming in clear?',
-      image: '',
-      media: null,
-      request: null,
-      issue: null,
-      comment: null,
-      extra: [],
-    });
+    const seerr = await t.hook('jellyseerr', jellyseerrTest());
     expect(seerr.status).toBe(200);
     await expectNothingChanged();
     const health = (await t.api('/api/health')).body as {
