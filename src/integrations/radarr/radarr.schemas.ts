@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  arrDownloadClientFields,
+  arrEnvelopeSchema,
+  arrImageSchema,
+  arrManualInteractionFields,
+} from '../shared/arr-webhook.schemas.js';
 import { optionalText } from '../shared/webhook-parsing.js';
 
 /**
@@ -7,12 +13,6 @@ import { optionalText } from '../shared/webhook-parsing.js';
  * optional here, value types are required where the contract says they are always sent, and every
  * object tolerates unknown keys. Only the fields the normaliser reads are declared.
  */
-
-export const radarrImageSchema = z.looseObject({
-  coverType: optionalText,
-  url: optionalText,
-  remoteUrl: optionalText,
-});
 
 /** `WebhookMovie`. */
 export const radarrMovieSchema = z.looseObject({
@@ -24,7 +24,7 @@ export const radarrMovieSchema = z.looseObject({
   imdbId: optionalText,
   folderPath: optionalText,
   releaseDate: optionalText,
-  images: z.array(radarrImageSchema).nullish(),
+  images: z.array(arrImageSchema).nullish(),
   /** Tag labels, sorted. */
   tags: z.array(z.string()).nullish(),
 });
@@ -56,26 +56,14 @@ export const radarrMovieFileSchema = z.looseObject({
   size: z.number().nullish(),
 });
 
-export const radarrEnvelopeSchema = z.looseObject({
-  eventType: z.string(),
-  instanceName: optionalText,
-  applicationUrl: optionalText,
-});
-
-const downloadClientFields = {
-  downloadClient: optionalText,
-  downloadClientType: optionalText,
-  downloadId: optionalText,
-};
-
-export const radarrGrabSchema = radarrEnvelopeSchema.extend({
+export const radarrGrabSchema = arrEnvelopeSchema.extend({
   movie: radarrMovieSchema,
   remoteMovie: radarrRemoteMovieSchema.nullish(),
   release: radarrReleaseSchema,
-  ...downloadClientFields,
+  ...arrDownloadClientFields,
 });
 
-export const radarrDownloadSchema = radarrEnvelopeSchema.extend({
+export const radarrDownloadSchema = arrEnvelopeSchema.extend({
   movie: radarrMovieSchema,
   remoteMovie: radarrRemoteMovieSchema.nullish(),
   movieFile: radarrMovieFileSchema,
@@ -84,41 +72,28 @@ export const radarrDownloadSchema = radarrEnvelopeSchema.extend({
   release: radarrReleaseSchema.nullish(),
   /** Not sent by Radarr (it is inside `movieFile`), but present in third-party captures. */
   sourcePath: optionalText,
-  ...downloadClientFields,
+  ...arrDownloadClientFields,
 });
 
-export const radarrDownloadStatusMessageSchema = z.looseObject({
-  title: optionalText,
-  messages: z.array(z.string()).nullish(),
-});
-
-export const radarrManualInteractionRequiredSchema = radarrEnvelopeSchema.extend({
+export const radarrManualInteractionRequiredSchema = arrEnvelopeSchema.extend({
   movie: radarrMovieSchema,
   remoteMovie: radarrRemoteMovieSchema.nullish(),
-  downloadInfo: z
-    .looseObject({
-      title: optionalText,
-      size: z.number().nullish(),
-      quality: optionalText,
-    })
-    .nullish(),
-  downloadStatus: optionalText,
-  downloadStatusMessages: z.array(radarrDownloadStatusMessageSchema).nullish(),
+  ...arrManualInteractionFields,
   release: radarrReleaseSchema.nullish(),
-  ...downloadClientFields,
+  ...arrDownloadClientFields,
 });
 
-export const radarrMovieAddedSchema = radarrEnvelopeSchema.extend({
+export const radarrMovieAddedSchema = arrEnvelopeSchema.extend({
   movie: radarrMovieSchema,
   addMethod: optionalText,
 });
 
-export const radarrMovieDeleteSchema = radarrEnvelopeSchema.extend({
+export const radarrMovieDeleteSchema = arrEnvelopeSchema.extend({
   movie: radarrMovieSchema,
   deletedFiles: z.boolean().nullish(),
 });
 
-export const radarrMovieFileDeleteSchema = radarrEnvelopeSchema.extend({
+export const radarrMovieFileDeleteSchema = arrEnvelopeSchema.extend({
   movie: radarrMovieSchema,
   movieFile: radarrMovieFileSchema,
   deleteReason: optionalText,

@@ -1,12 +1,11 @@
-import { z } from 'zod';
 import type { DownloadRef } from '../../domain/observations.js';
 import type { WebhookParse } from '../webhook.types.js';
+import { arrHealthSchema } from './arr-webhook.schemas.js';
 import {
   isPlainObject,
   NOT_AN_OBJECT,
   nonEmpty,
   notPayloadOf,
-  optionalText,
   parseWith,
   positive,
 } from './webhook-parsing.js';
@@ -114,15 +113,6 @@ export function checkArrEnvelope(input: {
   }
   return { ok: true, eventType, body };
 }
-
-/** `Health` / `HealthRestored`, identical in Radarr and Sonarr (contracts.md §1.6). */
-const arrHealthSchema = z.looseObject({
-  eventType: z.string(),
-  level: z.string(),
-  message: optionalText,
-  type: optionalText,
-  wikiUrl: optionalText,
-});
 
 /** A health report: recorded for /api/health, no observation. */
 export function parseArrHealth(body: unknown, eventType: 'Health' | 'HealthRestored'): WebhookParse {

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  arrDownloadClientFields,
+  arrEnvelopeSchema,
+  arrImageSchema,
+  arrManualInteractionFields,
+} from '../shared/arr-webhook.schemas.js';
 import { optionalText } from '../shared/webhook-parsing.js';
 
 /**
@@ -8,12 +14,6 @@ import { optionalText } from '../shared/webhook-parsing.js';
  * captures omit them), and every object tolerates unknown keys (v5 adds `malIds`, `finaleType`, ...).
  * Only the fields the normaliser reads are declared.
  */
-
-export const sonarrImageSchema = z.looseObject({
-  coverType: optionalText,
-  url: optionalText,
-  remoteUrl: optionalText,
-});
 
 /** `WebhookSeries`. */
 export const sonarrSeriesSchema = z.looseObject({
@@ -31,7 +31,7 @@ export const sonarrSeriesSchema = z.looseObject({
   /** `standard` | `daily` | `anime`. */
   type: optionalText,
   year: z.int().nullish(),
-  images: z.array(sonarrImageSchema).nullish(),
+  images: z.array(arrImageSchema).nullish(),
   tags: z.array(z.string()).nullish(),
 });
 
@@ -71,41 +71,29 @@ export const sonarrReleaseSchema = z.looseObject({
   releaseType: optionalText,
 });
 
-export const sonarrEnvelopeSchema = z.looseObject({
-  eventType: z.string(),
-  instanceName: optionalText,
-  applicationUrl: optionalText,
-});
-
-const downloadClientFields = {
-  downloadClient: optionalText,
-  downloadClientType: optionalText,
-  downloadId: optionalText,
-};
-
 const seriesEpisodes = {
   series: sonarrSeriesSchema,
   episodes: z.array(sonarrEpisodeSchema),
 };
 
-export const sonarrGrabSchema = sonarrEnvelopeSchema.extend({
+export const sonarrGrabSchema = arrEnvelopeSchema.extend({
   ...seriesEpisodes,
   release: sonarrReleaseSchema,
-  ...downloadClientFields,
+  ...arrDownloadClientFields,
 });
 
 /** `Download` sent per imported file ("On File Import"). */
-export const sonarrDownloadFileSchema = sonarrEnvelopeSchema.extend({
+export const sonarrDownloadFileSchema = arrEnvelopeSchema.extend({
   ...seriesEpisodes,
   episodeFile: sonarrEpisodeFileSchema,
   /** Always sent by Sonarr on this shape; treated as false when absent. */
   isUpgrade: z.boolean().nullish(),
   release: sonarrReleaseSchema.nullish(),
-  ...downloadClientFields,
+  ...arrDownloadClientFields,
 });
 
 /** `Download` sent once per download ("On Import Complete"): `episodeFiles[]`, no `isUpgrade`. */
-export const sonarrImportCompleteSchema = sonarrEnvelopeSchema.extend({
+export const sonarrImportCompleteSchema = arrEnvelopeSchema.extend({
   ...seriesEpisodes,
   episodeFiles: z.array(sonarrEpisodeFileSchema),
   fileCount: z.int().nullish(),
@@ -113,39 +101,26 @@ export const sonarrImportCompleteSchema = sonarrEnvelopeSchema.extend({
   /** The download's output path (folder for a pack). */
   sourcePath: optionalText,
   destinationPath: optionalText,
-  ...downloadClientFields,
+  ...arrDownloadClientFields,
 });
 
-export const sonarrDownloadStatusMessageSchema = z.looseObject({
-  title: optionalText,
-  messages: z.array(z.string()).nullish(),
-});
-
-export const sonarrManualInteractionRequiredSchema = sonarrEnvelopeSchema.extend({
+export const sonarrManualInteractionRequiredSchema = arrEnvelopeSchema.extend({
   ...seriesEpisodes,
-  downloadInfo: z
-    .looseObject({
-      title: optionalText,
-      size: z.number().nullish(),
-      quality: optionalText,
-    })
-    .nullish(),
-  downloadStatus: optionalText,
-  downloadStatusMessages: z.array(sonarrDownloadStatusMessageSchema).nullish(),
+  ...arrManualInteractionFields,
   release: sonarrReleaseSchema.nullish(),
-  ...downloadClientFields,
+  ...arrDownloadClientFields,
 });
 
-export const sonarrSeriesAddSchema = sonarrEnvelopeSchema.extend({
+export const sonarrSeriesAddSchema = arrEnvelopeSchema.extend({
   series: sonarrSeriesSchema,
 });
 
-export const sonarrSeriesDeleteSchema = sonarrEnvelopeSchema.extend({
+export const sonarrSeriesDeleteSchema = arrEnvelopeSchema.extend({
   series: sonarrSeriesSchema,
   deletedFiles: z.boolean().nullish(),
 });
 
-export const sonarrEpisodeFileDeleteSchema = sonarrEnvelopeSchema.extend({
+export const sonarrEpisodeFileDeleteSchema = arrEnvelopeSchema.extend({
   ...seriesEpisodes,
   episodeFile: sonarrEpisodeFileSchema.extend({ id: z.int() }),
   deleteReason: optionalText,
