@@ -6,6 +6,7 @@ import { type Db, openDatabase } from './db/database.js';
 import { buildServer } from './http/server.js';
 import { webhookParsers } from './integrations/webhook-parsers.js';
 import { createEventBus, type EventBus } from './tracker/event-bus.js';
+import { createHealthReport } from './tracker/health.js';
 import { createInbox } from './tracker/inbox.js';
 import { createInboxWorker, type InboxWorker } from './tracker/inbox-worker.js';
 import { createRequestQueries } from './tracker/request-queries.js';
@@ -71,7 +72,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       webhookToken: config.WEBHOOK_TOKEN,
       apiKey: config.API_KEY,
     },
-    api: { queries, inbox, clock, apiKey: config.API_KEY, configuredServices },
+    api: {
+      queries,
+      health: createHealthReport({ queries, inbox, clock, configuredServices }),
+      apiKey: config.API_KEY,
+    },
     events: { bus, queries, apiKey: config.API_KEY, heartbeatMs: options.heartbeatMs ?? 15_000 },
   });
   // Rows stored before a crash or restart are applied now.

@@ -13,8 +13,5 @@ export function createFakeClock(start = '2026-01-01T00:00:00.000Z') {
     advance(ms: number) {
       current += ms;
     },
-    set(iso: string) {
-      current = new Date(iso).getTime();
-    },
   };
 }

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Clock } from '../clock.js';
-import type { Inbox } from '../tracker/inbox.js';
+import type { HealthReporter } from '../tracker/health.js';
 import type { RequestQueries } from '../tracker/request-queries.js';
 import {
   errorSchema,
@@ -16,15 +15,9 @@ import { errorBody } from './errors.js';
 
 export interface ApiDeps {
   queries: RequestQueries;
-  inbox: Inbox;
-  clock: Clock;
+  health: HealthReporter;
   apiKey: string;
-  /** Services configured through the environment: kind → display name. */
-  configuredServices: Array<{ name: string; kind: string }>;
 }
-
-/** A webhook backlog older than this means the worker is not keeping up (or is stuck). */
-const BACKLOG_DEGRADED_MS = 60_000;
 
 export async function apiRoutes(appBase: FastifyInstance, deps: ApiDeps): Promise<void> {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
@@ -112,28 +105,10 @@ export async function apiRoutes(appBase: FastifyInstance, deps: ApiDeps): Promis
       },
     },
     async (request, reply) => {
-      const statuses = new Map(deps.queries.sourceStatuses().map((s) => [s.source, s]));
-      const kinds = new Map(deps.configuredServices.map((s) => [s.kind, s.name]));
-      for (const source of statuses.keys()) if (!kinds.has(source)) kinds.set(source, source);
-      const services = [...kinds].map(([kind, name]) => {
-        const s = statuses.get(kind);
-        const ok = s?.healthLevel !== 'error';
-        const message = s?.healthMessage
-          ? `${s.healthLevel}: ${s.healthMessage}`
-          : s?.lastEventType
-            ? `last webhook: ${s.lastEventType}`
-            : 'no webhook received yet';
-        return { name, kind, ok, message, lastSeenAt: s?.lastSeenAt ?? null };
-      });
-      const backlog = deps.inbox.backlog();
-      const stale =
-        backlog.oldest !== null &&
-        deps.clock.now().getTime() - new Date(backlog.oldest).getTime() > BACKLOG_DEGRADED_MS;
-      const status = stale || services.some((s) => !s.ok) ? 'degraded' : 'ok';
-      if (!hasSecret(request, [deps.apiKey])) return reply.code(200).send({ status });
-      return reply
-        .code(200)
-        .send({ status, services, inbox: { backlog: backlog.count, oldestAt: backlog.oldest } });
+      const report = deps.health();
+      // Anyone may see whether the tracker is fine; the details need the key.
+      if (!hasSecret(request, [deps.apiKey])) return reply.code(200).send({ status: report.status });
+      return reply.code(200).send(report);
     },
   );
 }

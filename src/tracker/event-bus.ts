@@ -23,9 +23,6 @@ export function createEventBus() {
       emitter.on('event', listener);
       return () => emitter.off('event', listener);
     },
-    listenerCount(): number {
-      return emitter.listenerCount('event');
-    },
   };
 }
 export type EventBus = ReturnType<typeof createEventBus>;

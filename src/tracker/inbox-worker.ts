@@ -1,7 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
-import * as schema from '../db/schema.js';
 import type { WebhookParser, WebhookSource } from '../integrations/webhook.types.js';
 import type { EventBus, TrackerEvent } from './event-bus.js';
 import type { Inbox } from './inbox.js';
@@ -64,12 +62,7 @@ export function createInboxWorker({ db, inbox, tracker, parsers, bus, logger }: 
       collect,
       extra: () => {
         inbox.markProcessed(row.id);
-        if (health) {
-          db.update(schema.sourceStatus)
-            .set({ healthLevel: health.restored ? 'ok' : health.level, healthMessage: health.message })
-            .where(sql`${schema.sourceStatus.source} = ${row.source}`)
-            .run();
-        }
+        if (health) inbox.recordHealth(row.source, health);
       },
     });
   }

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import * as schema from '../db/schema.js';
+import type { HealthReport } from '../integrations/webhook.types.js';
 
 export interface InboxEntry {
   source: string;
@@ -48,6 +49,9 @@ export function createInbox({ db, clock }: { db: Db; clock: Clock }) {
   );
 
   const markProcessed = db.$client.prepare('update inbox set processed_at = ?, error = ? where id = ?');
+  const health = db.$client.prepare(
+    'update source_status set health_level = ?, health_message = ? where source = ?',
+  );
 
   const flushAll = db.$client.transaction((batch: Waiting[]) => {
     const at = clock.now().toISOString();
@@ -116,6 +120,10 @@ export function createInbox({ db, clock }: { db: Db; clock: Clock }) {
     },
     markProcessed(id: number, error: string | null = null): void {
       markProcessed.run(clock.now().toISOString(), error, id);
+    },
+    /** A source's own health report (Radarr/Sonarr `Health`/`HealthRestored`), shown in /api/health. */
+    recordHealth(source: string, report: HealthReport): void {
+      health.run(report.restored ? 'ok' : report.level, report.message, source);
     },
     markFailedAttempt(id: number, error: string): number {
       const row = db

@@ -32,13 +32,6 @@ export interface TrackerDeps {
   trustAvailableHint: boolean;
 }
 
-export interface IngestResult {
-  /** Observations stored (not duplicates). */
-  stored: number;
-  /** Requests whose derived view changed. */
-  changed: string[];
-}
-
 type Correlation =
   | { kind: 'attach'; requestIds: string[] }
   | { kind: 'adopt'; requestId: string }
@@ -217,10 +210,10 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
   }
 
   /**
-   * Stores one observation and applies it. Must run inside a transaction. Returns false for a
-   * fact already stored (a duplicate delivery, or the same fact from a poll).
+   * Stores one observation and applies it. Must run inside a transaction. A fact already stored (a
+   * duplicate delivery, or the same fact from a poll) changes nothing.
    */
-  function applyOne(o: Observation, inboxId: number | null, changed: Set<string>): boolean {
+  function applyOne(o: Observation, inboxId: number | null, changed: Set<string>): void {
     const { at: _at, ...timeless } = o;
     const fingerprint = createHash('sha256').update(stableJson(timeless)).digest('hex');
     const id = store.insertObservation({
@@ -231,9 +224,8 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
       data: JSON.stringify(o),
       fingerprint,
     });
-    if (id === undefined) return false;
+    if (id === undefined) return;
     place({ observation: o, id, pending: false }, keysOf(o), changed);
-    return true;
   }
 
   /**
@@ -304,11 +296,10 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
     ingest(
       observations: Observation[],
       options: { inboxId?: number; extra?: () => void; collect?: TrackerEvent[] } = {},
-    ): IngestResult {
-      let stored = 0;
+    ): void {
       const changed = new Set<string>();
       const apply = () => {
-        for (const o of observations) if (applyOne(o, options.inboxId ?? null, changed)) stored++;
+        for (const o of observations) applyOne(o, options.inboxId ?? null, changed);
         options.extra?.();
         return recordEvents(changed);
       };
@@ -316,7 +307,6 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
       const events = db.$client.inTransaction ? apply() : db.$client.transaction(apply)();
       if (options.collect) options.collect.push(...events);
       else for (const event of events) bus.publish(event);
-      return { stored, changed: [...changed] };
     },
   };
 }
