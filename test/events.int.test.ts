@@ -109,5 +109,13 @@ describe('GET /api/events', () => {
       .map((x) => JSON.parse(x.data!).title);
     expect(replayed).toEqual(['Movie 2', 'Movie 3']);
     await again.close();
+
+    // A browser's EventSource cannot send a header on its first connection: the query works too.
+    const viaQuery = await openStream(`${base}/api/events?apikey=${API_KEY}&lastEventId=${first.id}`);
+    await viaQuery.until((m) => m.filter((x) => x.event === 'request').length >= 2);
+    expect(
+      viaQuery.messages.filter((x) => x.event === 'request').map((x) => JSON.parse(x.data!).title),
+    ).toEqual(['Movie 2', 'Movie 3']);
+    await viaQuery.close();
   });
 });

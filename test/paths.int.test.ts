@@ -108,6 +108,15 @@ describe('regular movie', () => {
       'jellyfin',
     ]);
     for (const entry of detail.timeline) expect(entry.message.length).toBeGreaterThan(5);
+    expect(detail.timeline.map((e) => e.message)).toEqual([
+      expect.stringMatching(/requested by alice/i),
+      expect.stringMatching(/approved/i),
+      expect.stringMatching(
+        /^Radarr grabbed "The\.Matrix\.1999.*" \(7\.5 GB\) and sent it to qBittorrent \(VPN\)$/,
+      ),
+      expect.stringMatching(/^Radarr imported/),
+      expect.stringMatching(/Jellyfin/),
+    ]);
 
     // Every timeline entry can show the payload it came from.
     const raw = await t.api(`/api/observations/${detail.timeline[2]!.observationId}/raw`);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { WebhookParser, WebhookSource } from '../integrations/webhook.types.js';
 import { WEBHOOK_SOURCES } from '../integrations/webhook.types.js';
@@ -35,10 +35,7 @@ export async function hooksRoutes(app: FastifyInstance, deps: HooksDeps): Promis
     }
   });
 
-  const handler = async (
-    request: import('fastify').FastifyRequest<{ Params: { source: string } }>,
-    reply: import('fastify').FastifyReply,
-  ) => {
+  const handler = async (request: FastifyRequest<{ Params: { source: string } }>, reply: FastifyReply) => {
     const source = request.params.source as WebhookSource;
     if (!WEBHOOK_SOURCES.includes(source)) {
       return reply
