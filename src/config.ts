@@ -44,6 +44,11 @@ export const envSchema = z.object({
   JELLYFIN_API_KEY: optionalText,
   SHOKO_URL: url.optional(),
   SHOKO_API_KEY: optionalText,
+  SECRETS_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex digits or base64')
+    .optional()
+    .describe('key that encrypts service passwords and API keys at rest (AES-256-GCM)'),
 });
 export type Env = z.infer<typeof envSchema>;
 
@@ -57,8 +62,10 @@ const REQUIRED_WITH_URL: Array<[keyof Env, keyof Env]> = [
   ['SHOKO_URL', 'SHOKO_API_KEY'],
 ];
 
-export interface Config extends Omit<Env, 'API_KEY' | 'WEBHOOK_TOKEN' | 'BASE_URL'> {
+export interface Config extends Omit<Env, 'API_KEY' | 'WEBHOOK_TOKEN' | 'BASE_URL' | 'SECRETS_KEY'> {
   API_KEY: string;
+  /** 32 bytes: `SECRETS_KEY`, or generated once into `DATA_DIR/secrets.json`. */
+  SECRETS_KEY: Buffer;
   WEBHOOK_TOKEN: string;
   BASE_URL: string;
   /** Secrets generated on this start (to print once). */
@@ -93,11 +100,18 @@ export function parseEnv(env: Record<string, string | undefined>): Env {
 interface StoredSecrets {
   apiKey?: string;
   webhookToken?: string;
+  /** Hex; encrypts the services' secrets at rest unless `SECRETS_KEY` is given. */
+  encryptionKey?: string;
+}
+
+function keyFrom(text: string): Buffer {
+  return /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
 }
 
 /**
- * Loads the configuration. `API_KEY` and `WEBHOOK_TOKEN`, when unset, are generated once and kept
- * in `DATA_DIR/secrets.json` (mode 0600) so they survive restarts.
+ * Loads the configuration. `API_KEY`, `WEBHOOK_TOKEN` and the encryption key of stored service
+ * secrets, when unset, are generated once and kept in `DATA_DIR/secrets.json` (mode 0600) so they
+ * survive restarts.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = parseEnv(env);
@@ -116,9 +130,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookToken = randomBytes(24).toString('hex');
     generatedSecrets.push('WEBHOOK_TOKEN');
   }
-  if (generatedSecrets.length > 0) {
+  const encryptionKeyText = parsed.SECRETS_KEY ?? stored.encryptionKey ?? randomBytes(32).toString('hex');
+  const newEncryptionKey = !parsed.SECRETS_KEY && !stored.encryptionKey;
+  if (generatedSecrets.length > 0 || newEncryptionKey) {
     mkdirSync(parsed.DATA_DIR, { recursive: true });
     const next: StoredSecrets = { ...stored };
+    if (newEncryptionKey) next.encryptionKey = encryptionKeyText;
     if (generatedSecrets.includes('API_KEY')) next.apiKey = apiKey;
     if (generatedSecrets.includes('WEBHOOK_TOKEN')) next.webhookToken = webhookToken;
     writeFileSync(file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
@@ -127,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...parsed,
     API_KEY: apiKey,
     WEBHOOK_TOKEN: webhookToken,
+    SECRETS_KEY: keyFrom(encryptionKeyText),
     BASE_URL: parsed.BASE_URL ?? `http://localhost:${parsed.PORT}`,
     generatedSecrets,
   };

@@ -149,3 +149,38 @@ export const sourceStatus = sqliteTable('source_status', {
   healthLevel: text('health_level'),
   healthMessage: text('health_message'),
 });
+
+/**
+ * Service instances added through `/api/services` (the ones from the environment are not stored).
+ * `secrets` is the JSON of the password/API key, sealed with AES-256-GCM (services/secret-box.ts).
+ */
+export const services = sqliteTable('services', {
+  id: text('id').primaryKey(),
+  kind: text('kind').notNull(),
+  name: text('name').notNull(),
+  url: text('url').notNull(),
+  username: text('username'),
+  secrets: text('secrets'),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/**
+ * Completed downloads seen in a download client, in a category the *arrs use, that no tracked
+ * request knows: the desync check (edge case 23) looks here for downloads an *arr lost track of.
+ */
+export const unclaimedDownloads = sqliteTable(
+  'unclaimed_downloads',
+  {
+    serviceId: text('service_id').notNull(),
+    arrId: text('arr_id').notNull(),
+    name: text('name').notNull(),
+    category: text('category'),
+    contentPath: text('content_path'),
+    sizeBytes: integer('size_bytes').notNull(),
+    completedAt: text('completed_at'),
+    firstSeenAt: text('first_seen_at').notNull(),
+    lastSeenAt: text('last_seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.serviceId, t.arrId] })],
+);

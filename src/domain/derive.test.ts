@@ -225,6 +225,45 @@ describe('deriveRequest — movie', () => {
     expect(derive(b.all).state).toBe('available');
   });
 
+  it('shows why Shoko did not match a file, until it does or Jellyfin has the movie anyway', () => {
+    const b = movie({ isAnime: true });
+    b.grabbed({ id: HASH_A });
+    b.imported({ id: HASH_A, files: [{ id: 1, path: '/data/anime/movies/A/A.mkv' }] });
+    b.animeNotMatched({ path: '/mnt/anime/movies/A/A.mkv', reason: 'not found on AniDB after 3 attempts' });
+    const stuck = derive(b.all);
+    expect(stuck.state).toBe('anime_matching');
+    expect(stuck.problem).toMatchObject({
+      code: 'anime_not_matched',
+      message: 'Shoko could not match "A.mkv": not found on AniDB after 3 attempts',
+    });
+    const withJellyfin = movie({ isAnime: true });
+    for (const o of b.all) withJellyfin.all.push(o);
+    withJellyfin.available();
+    expect(derive(withJellyfin.all)).toMatchObject({ state: 'available', problem: null });
+    b.animeMatched({ path: '/mnt/anime/movies/A/A.mkv' });
+    expect(derive(b.all)).toMatchObject({ state: 'importing', problem: null });
+  });
+
+  it('gives an anime episode the not-matched problem of its own file only', () => {
+    const b = show({ isAnime: true });
+    const [e1, e2] = [ep(1, 1), ep(1, 2)];
+    b.grabbed({ id: HASH_A, episodes: [e1, e2] });
+    for (const e of [e1, e2]) {
+      b.imported({
+        id: HASH_A,
+        episodes: [e],
+        files: [{ id: e.episodeNumber, path: episodePath(e, '/data/anime/tv') }],
+      });
+    }
+    b.animeMatched({ path: episodePath(e1, '/mnt/shoko') });
+    b.animeNotMatched({ path: episodePath(e2, '/mnt/shoko'), reason: 'AniDB UDP ban: matching paused' });
+    const d = derive(b.all);
+    expect(d.episodes.map((e) => e.state)).toEqual(['importing', 'anime_matching']);
+    expect(d.state).toBe('anime_matching');
+    expect(d.problem?.code).toBe('anime_not_matched');
+    expect(d.problem?.message).toContain('AniDB UDP ban');
+  });
+
   it('is anime when any observation says so', () => {
     const b = movie();
     b.requested();

@@ -282,7 +282,10 @@ function buildAttempts(obs: readonly Obs[]): Map<string, Attempt> {
       const size = downloadOf(o)?.sizeBytes;
       return size !== undefined && size > 0 ? size : undefined;
     };
-    attempt.sizeBytes = pick(attempt.all, positive, (o) => (o.kind === 'grabbed' ? 0 : 1)) ?? null;
+    // The client knows the bytes it really downloads; the grab has the indexer's release size.
+    attempt.sizeBytes =
+      pick(attempt.all, positive, (o) => (o.source === 'downloader' ? 0 : o.kind === 'grabbed' ? 1 : 2)) ??
+      null;
   }
   return attempts;
 }
@@ -378,6 +381,8 @@ interface ItemEvidence {
   /** Imports of the item's files (with or without a download). */
   imports: ObsOf<'imported'>[];
   animeMatched: boolean;
+  /** Shoko's FileNotMatched reports for the item's imported files. */
+  animeNotMatched: ObsOf<'anime_not_matched'>[];
   /**
    * Whether anything beyond a pending request is known (an *arr, Shoko or Jellyfin has seen the
    * item): it was approved then, even when that event was missed. Monotone in the set of facts.
@@ -426,8 +431,20 @@ function deriveItem(ctx: DeriveContext, item: ItemEvidence): ItemResult {
   if (has('declined') && !activity) return result('declined');
 
   if (item.imports.some((o) => importCounts(o, ctx.deletedFileIds))) {
-    if (!ctx.isAnime) return result('importing');
-    return result(item.animeMatched ? 'importing' : 'anime_matching');
+    if (!ctx.isAnime || item.animeMatched) return result('importing');
+    const notMatched = [...item.animeNotMatched].sort(compareObs);
+    const first = notMatched[0];
+    const last = notMatched[notMatched.length - 1];
+    return result(
+      'anime_matching',
+      first && last
+        ? {
+            code: 'anime_not_matched',
+            message: `Shoko could not match "${fileName(last.path)}": ${last.reason}`,
+            since: first.at,
+          }
+        : null,
+    );
   }
 
   const statuses = item.attempts.map(({ attempt, obs }) => attemptStatus(attempt, obs));
@@ -591,8 +608,13 @@ function downloadView(attempt: Attempt): DownloadView {
 
 const ON_THE_WAY: ReadonlySet<State> = new Set<State>(['grabbing', 'downloading', 'downloaded']);
 
+function fileName(path: string): string {
+  return path.split(/[\\/]+/).pop() ?? path;
+}
+
+/** The file name, for comparing paths seen under different mount roots. */
 function pathTail(path: string): string {
-  return (path.split(/[\\/]+/).pop() ?? path).toLowerCase();
+  return fileName(path).toLowerCase();
 }
 
 /**
@@ -631,6 +653,7 @@ export function deriveRequest(input: DeriveInput): Derived {
       attempts: [...attempts.values()].map((attempt) => ({ attempt, obs: attempt.live })),
       imports,
       animeMatched: obs.some((o) => o.kind === 'anime_matched'),
+      animeNotMatched: obs.filter((o): o is ObsOf<'anime_not_matched'> => o.kind === 'anime_not_matched'),
       pastRequest: obs.some((o) => o.kind !== 'requested'),
     });
     return {
@@ -724,11 +747,16 @@ function deriveTv({ input, obs, info, attempts, ctx, imports, downloads }: TvArg
     const own = obs.filter((o) =>
       listsEpisodes(o) ? listsEpisode(o, key) && OWN_KINDS.has(o.kind) : REQUEST_LEVEL_KINDS.has(o.kind),
     );
+    const importedTails = new Set(epImports.flatMap((o) => o.files.map((f) => pathTail(f.path))));
     const result = deriveItem(ctx, {
       own,
       attempts: epAttempts,
       imports: epImports,
       animeMatched,
+      animeNotMatched: obs.filter(
+        (o): o is ObsOf<'anime_not_matched'> =>
+          o.kind === 'anime_not_matched' && (listsEpisode(o, key) || importedTails.has(pathTail(o.path))),
+      ),
       pastRequest: true,
     });
     const aired = isAired({ airDate, airDateUtc }, input.now);
@@ -779,6 +807,9 @@ function deriveTv({ input, obs, info, attempts, ctx, imports, downloads }: TvArg
           !listsEpisodes(o) && (o.download === undefined || unattributedKeys.has(downloadKey(o.download.id))),
       ),
       animeMatched: obs.some((o) => o.kind === 'anime_matched' && !listsEpisodes(o)),
+      animeNotMatched: obs.filter(
+        (o): o is ObsOf<'anime_not_matched'> => o.kind === 'anime_not_matched' && !listsEpisodes(o),
+      ),
       pastRequest: obs.some((o) => o.kind !== 'requested'),
     });
     return finish(

@@ -207,6 +207,8 @@ export function createObservationBuilder({
       add({ kind: 'file_deleted', fileIds: spec.fileIds, reason: spec.reason ?? 'manual' }, arr, spec),
     animeMatched: (spec: Extra & { path: string }) =>
       add({ kind: 'anime_matched', path: spec.path }, 'shoko', spec),
+    animeNotMatched: (spec: Extra & { path: string; reason: string }) =>
+      add({ kind: 'anime_not_matched', path: spec.path, reason: spec.reason }, 'shoko', spec),
     available: (extra: Extra & { jellyfinId?: string } = {}) =>
       add(
         { kind: 'available', ...(extra.jellyfinId ? { jellyfinId: extra.jellyfinId } : {}) },

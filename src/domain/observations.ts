@@ -129,8 +129,12 @@ export type ObservationFact =
     }
   /** Files were removed from the library (MovieFileDelete/EpisodeFileDelete). */
   | { kind: 'file_deleted'; fileIds: number[]; reason: string }
-  /** Shoko recognised an imported file (issue 4). */
+  /** Shoko recognised an imported file (FileMatched). `path` is the file as the *arr imported it. */
   | { kind: 'anime_matched'; path: string }
+  /** Shoko hashed the file but could not match it on AniDB (FileNotMatched); `reason` in plain words. */
+  | { kind: 'anime_not_matched'; path: string; reason: string }
+  /** The tracker asked a service to look at new files (a Jellyfin library scan, a Shoko rescan). */
+  | { kind: 'library_scan_requested'; service: 'jellyfin' | 'shoko'; paths: string[] }
   /** Jellyfin has the item as a playable item. */
   | { kind: 'available'; jellyfinId?: string | undefined }
   /** The movie/series was removed from the *arr (or the request deleted). */
@@ -152,6 +156,11 @@ export type Observation = ObservationFact & {
   requestedSeasons?: number[] | undefined;
   /** Episodes the fact is about (TV). Absent: the whole movie or series. */
   episodes?: EpisodeRef[] | undefined;
+  /**
+   * The tracker's own request id, when a job observed something on behalf of a request it follows
+   * (a download poll, a library check): the fact belongs to that request, no correlation needed.
+   */
+  requestId?: string | undefined;
 };
 
 /** An observation as stored: it has an id that tells two equal facts apart. */

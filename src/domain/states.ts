@@ -41,7 +41,7 @@ export const PROGRESS_RANK: Partial<Record<State, number>> = {
 };
 
 /** Problem codes known to the core. Later rules (stalled, import_desync, ...) extend this union. */
-export type ProblemCode = 'download_failed' | 'request_failed' | 'import_blocked';
+export type ProblemCode = 'download_failed' | 'request_failed' | 'import_blocked' | 'anime_not_matched';
 
 /** Why a request is stuck or failed, in words a user understands. Data, not an exception. */
 export interface Problem {

@@ -160,6 +160,14 @@ export function describeObservation(o: Observation): string {
     }
     case 'anime_matched':
       return `${source} matched "${pathTail(o.path)}"`;
+    case 'anime_not_matched':
+      return `${source} could not match "${pathTail(o.path)}": ${o.reason}`;
+    case 'library_scan_requested': {
+      const what = o.paths.length === 1 ? `"${pathTail(o.paths[0] ?? '')}"` : `${o.paths.length} files`;
+      return o.service === 'jellyfin'
+        ? `Asked Jellyfin to scan for ${o.paths.length > 0 ? what : 'it'}`
+        : `Asked Shoko to rescan ${o.paths.length > 0 ? what : 'its folders'}`;
+    }
     case 'available': {
       const episodes = o.episodes ?? [];
       if (episodes.length > 0) return `${source} has ${episodesPhrase(episodes)}`;

@@ -89,6 +89,11 @@ export const healthSchema = z.object({
         ok: z.boolean(),
         message: z.string().nullable(),
         lastSeenAt: z.string().nullable(),
+        id: z.string().nullable(),
+        circuit: z.enum(['closed', 'open', 'half_open', 'isolated']).nullable(),
+        lastSuccessAt: z.string().nullable(),
+        lastErrorAt: z.string().nullable(),
+        lastError: z.string().nullable(),
       }),
     )
     .optional(),

@@ -7,12 +7,14 @@ import { type ApiDeps, apiRoutes } from './api.routes.js';
 import { registerErrorHandler } from './errors.js';
 import { type EventsDeps, eventsRoutes } from './events.routes.js';
 import { type HooksDeps, hooksRoutes } from './hooks.routes.js';
+import { type ServicesDeps, servicesRoutes } from './services.routes.js';
 
 export interface ServerDeps {
   logger: Logger;
   hooks: HooksDeps;
   api: ApiDeps;
   events: EventsDeps;
+  services: ServicesDeps;
   version: string;
 }
 
@@ -51,6 +53,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => hooksRoutes(scope, deps.hooks));
   await app.register(async (scope) => apiRoutes(scope, deps.api));
   await app.register(async (scope) => eventsRoutes(scope, deps.events));
+  await app.register(async (scope) => servicesRoutes(scope, deps.services));
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
   return app;
 }

@@ -145,7 +145,27 @@ export function createTrackerStore(db: Db) {
     })
     .where(eq(r.id, p('id')))
     .prepare();
+  // Progress polls repeat the same fact with new numbers: between the first and the latest report
+  // of one client state, the rows in the middle tell nothing that derivation or the timeline uses.
+  const pruneProgress = db.$client.prepare(`
+    with siblings as (
+      select o.id from request_observations ro join observations o on o.id = ro.observation_id
+      where ro.request_id in (select request_id from request_observations where observation_id = @id)
+        and o.kind = 'download_progress'
+        and json_extract(o.data, '$.download.id') = @downloadId
+        and json_extract(o.data, '$.clientState') = @clientState
+    )
+    delete from observations
+    where id in (select id from siblings)
+      and id <> @id
+      and id <> (select min(id) from siblings)
+      and not exists (select 1 from timeline t where t.observation_id = observations.id)`);
+
   return {
+    /** Deletes the superseded middle reports of a download's client state (see `pruneProgress`). */
+    pruneProgress: (values: { id: number; downloadId: string; clientState: string }): void => {
+      pruneProgress.run(values);
+    },
     loadRequest: (id: string): RequestRow | undefined => loadRequest.get({ id }),
     observationsOf: (requestId: string): StoredObservation[] =>
       observationsOf

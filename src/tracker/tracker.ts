@@ -79,6 +79,10 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
   }
 
   function correlate(o: Observation, keys: TieredKey[]): Correlation {
+    // A job that observed this for a request it follows says which one.
+    if (o.requestId !== undefined && store.loadRequest(o.requestId)) {
+      return { kind: 'attach', requestIds: [o.requestId] };
+    }
     const byTier = (tier: KeyTier) => keys.filter((k) => k.tier === tier).map((k) => k.key);
     const jsKeys = byTier('js');
     if (jsKeys.length > 0) {
@@ -226,6 +230,9 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
     });
     if (id === undefined) return;
     place({ observation: o, id, pending: false }, keysOf(o), changed);
+    if (o.kind === 'download_progress') {
+      store.pruneProgress({ id, downloadId: o.download.id, clientState: o.clientState });
+    }
   }
 
   /**

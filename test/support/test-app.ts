@@ -5,6 +5,7 @@ import pino from 'pino';
 import { type App, createApp } from '../../src/app.js';
 import { createFakeClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
+import type { ResilienceOptions } from '../../src/integrations/shared/service-http.js';
 import type { RequestDetail, RequestSummary } from '../../src/tracker/request-views.js';
 
 export const API_KEY = 'test-api-key-0123456789abcdef';
@@ -25,6 +26,13 @@ export interface TestApp {
   list(query?: string): Promise<{ items: RequestSummary[]; total: number }>;
   detail(id: string): Promise<RequestDetail>;
   api(url: string): Promise<{ status: number; body: unknown }>;
+  /** Any API call with the API key; `body` is sent as JSON. */
+  send(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    body?: unknown,
+    // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers and assert on them
+  ): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
@@ -37,8 +45,21 @@ export interface HookOptions {
   raw?: string;
 }
 
+/** Outgoing calls in tests: one quick attempt, so "unreachable" is answered at once. */
+export const TEST_RESILIENCE: ResilienceOptions = {
+  timeoutMs: 2_000,
+  maxAttempts: 1,
+  initialBackoffMs: 10,
+  maxBackoffMs: 10,
+  breakAfter: 1_000,
+  halfOpenAfterMs: 1_000,
+};
+
 /** A tracker on an in-memory database with a fake clock, driven through HTTP (`inject`). */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { resilience?: ResilienceOptions } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'status-tracker-test-'));
   const clock = createFakeClock('2026-03-01T12:00:00.000Z');
   const config = loadConfig({ DATA_DIR: dataDir, API_KEY, WEBHOOK_TOKEN, LOG_LEVEL: 'silent', ...env });
@@ -47,6 +68,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     databaseFile: ':memory:',
     logger: pino({ level: 'silent' }),
     heartbeatMs: 200,
+    resilience: options.resilience ?? TEST_RESILIENCE,
   });
   const auth = { authorization: `Bearer ${WEBHOOK_TOKEN}` };
 
@@ -91,6 +113,18 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       return res.body as RequestDetail;
     },
     api,
+    async send(method, url, body) {
+      const res = await app.server.inject({
+        method,
+        url,
+        headers: {
+          'x-api-key': API_KEY,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+      });
+      return { status: res.statusCode, body: res.body === '' ? null : (res.json() as unknown) };
+    },
     async close() {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });

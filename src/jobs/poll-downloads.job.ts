@@ -1,0 +1,228 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { DownloadView } from '../domain/derive.js';
+import { downloadKey, type Observation } from '../domain/observations.js';
+import {
+  DOWNLOADER_PROTOCOL,
+  type DownloaderKind,
+  type DownloadItem,
+} from '../integrations/downloader/downloader.js';
+import type { Connected } from '../services/service-connections.js';
+import type { DownloadQueries, FollowedDownload } from '../tracker/download-queries.js';
+import type { Tracker } from '../tracker/tracker.js';
+import type { Job } from './job-runner.js';
+
+/** Categories the *arrs use out of the box; the ones seen on tracked downloads are added as learned. */
+const DEFAULT_ARR_CATEGORIES = ['radarr', 'sonarr', 'tv-sonarr', 'movies', 'tv'];
+
+/** Radarr/Sonarr `downloadClientType` (their implementation names) → our kind. Vuze speaks Transmission RPC. */
+const CLIENT_TYPES: Record<string, DownloaderKind> = {
+  qbittorrent: 'qbittorrent',
+  transmission: 'transmission',
+  vuze: 'transmission',
+  deluge: 'deluge',
+  sabnzbd: 'sabnzbd',
+  nzbget: 'nzbget',
+};
+
+type Polled = Connected & { downloader: NonNullable<Connected['downloader']> };
+
+function kindOfClientType(clientType: string | null): DownloaderKind | undefined {
+  return clientType ? CLIENT_TYPES[clientType.toLowerCase().replace(/[^a-z]/g, '')] : undefined;
+}
+
+function looksLikeTorrentHash(id: string): boolean {
+  return /^([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(id);
+}
+
+/**
+ * Which instances may hold a download (issue 3 §4): the instance whose kind and name match the
+ * grab's `downloadClientType` and `downloadClient`; else every instance of that kind; else every
+ * instance of the protocol the id's shape tells.
+ */
+export function candidateInstances(
+  download: Pick<DownloadView, 'downloadId' | 'client' | 'clientType'>,
+  instances: readonly Polled[],
+): Polled[] {
+  const kind = kindOfClientType(download.clientType);
+  if (kind) {
+    const ofKind = instances.filter((c) => c.instance.kind === kind);
+    const name = download.client?.trim().toLowerCase();
+    const named = ofKind.filter((c) => c.instance.name.trim().toLowerCase() === name);
+    if (named.length === 1) return named;
+    if (ofKind.length > 0) return ofKind;
+  }
+  const protocol = looksLikeTorrentHash(download.downloadId) ? 'torrent' : 'usenet';
+  return instances.filter((c) => DOWNLOADER_PROTOCOL[c.instance.kind as DownloaderKind] === protocol);
+}
+
+/** What was last reported for a download, so an unchanged poll writes nothing. */
+type Reported = string;
+
+function fingerprint(item: DownloadItem): Reported {
+  return [
+    item.state,
+    item.progress.toFixed(4),
+    item.etaSeconds,
+    Math.round(item.downloadSpeed),
+    item.error,
+  ].join('|');
+}
+
+/**
+ * The poll job (issue 3 §3): one `listItems` per client per cycle, never one call per download;
+ * every `POLL_INTERVAL_SECONDS` while anything is on its way, slower otherwise. Known downloads get
+ * progress, completed, failed and stalled observations through the tracker's one door; completed
+ * downloads in *arr categories that no request knows are remembered for the desync check.
+ */
+export function createPollDownloadsJob({
+  connections,
+  downloads,
+  tracker,
+  clock,
+  logger,
+  activeIntervalMs,
+  idleIntervalMs,
+}: {
+  connections: { downloaders(): Polled[] };
+  downloads: DownloadQueries;
+  tracker: Tracker;
+  clock: Clock;
+  logger: Logger;
+  activeIntervalMs: number;
+  idleIntervalMs: number;
+}): Job & { lastCycle(): { polled: string[]; observations: number } } {
+  /** download key → instance id that was seen holding it. */
+  const holders = new Map<string, string>();
+  const reported = new Map<string, Reported>();
+  const categories = new Set(DEFAULT_ARR_CATEGORIES);
+  let last = { polled: [] as string[], observations: 0 };
+
+  function observationsFor(followed: FollowedDownload, item: DownloadItem, holder: Polled): Observation[] {
+    const { download } = followed;
+    const base = {
+      source: 'downloader' as const,
+      at: clock.now().toISOString(),
+      media: { mediaType: followed.mediaType },
+      requestId: followed.requestId,
+    };
+    const ref = {
+      id: download.downloadId,
+      client: download.client ?? holder.instance.name,
+      clientType: download.clientType ?? holder.instance.kind,
+      name: item.name,
+      sizeBytes: item.sizeBytes,
+    };
+    if (item.state === 'failed') {
+      const reason = item.error ?? `${holder.instance.name} reports the download as failed`;
+      return [{ ...base, kind: 'download_failed', download: ref, reason }];
+    }
+    if (item.state === 'completed') return [{ ...base, kind: 'download_completed', download: ref }];
+    return [
+      {
+        ...base,
+        kind: 'download_progress',
+        download: ref,
+        fraction: item.progress,
+        clientState: item.state,
+        etaSeconds: item.etaSeconds,
+        speedBytesPerSecond: item.downloadSpeed,
+      },
+    ];
+  }
+
+  async function listAll(targets: Polled[]): Promise<Map<string, DownloadItem[]>> {
+    // Every client at once: one that is down (timeouts, breaker) never delays the others.
+    const results = await Promise.allSettled(targets.map((c) => c.downloader.listItems()));
+    const byInstance = new Map<string, DownloadItem[]>();
+    results.forEach((result, i) => {
+      const target = targets[i]!;
+      if (result.status === 'fulfilled') byInstance.set(target.instance.id, result.value);
+      else logger.warn({ service: target.instance.name, err: result.reason }, 'download client poll failed');
+    });
+    return byInstance;
+  }
+
+  return {
+    name: 'poll-downloads',
+    lastCycle: () => last,
+    async run(): Promise<number> {
+      const instances = connections.downloaders();
+      const followed = downloads.followed();
+      const idle = followed.length === 0;
+      if (instances.length === 0) {
+        last = { polled: [], observations: 0 };
+        return idle ? idleIntervalMs : activeIntervalMs;
+      }
+
+      // Which instances to ask: the known holder of each download, else its candidates. When idle,
+      // every instance is asked (slowly) so completed downloads no request knows are noticed.
+      const targets = new Map<string, Polled>();
+      if (idle) for (const c of instances) targets.set(c.instance.id, c);
+      for (const f of followed) {
+        const holder = instances.find((c) => c.instance.id === holders.get(f.download.key));
+        for (const c of holder ? [holder] : candidateInstances(f.download, instances))
+          targets.set(c.instance.id, c);
+      }
+      const listed = await listAll([...targets.values()]);
+
+      const index = new Map<string, Array<{ item: DownloadItem; holder: Polled }>>();
+      for (const [id, items] of listed) {
+        const holder = targets.get(id)!;
+        for (const item of items) {
+          const key = downloadKey(item.arrId);
+          index.set(key, [...(index.get(key) ?? []), { item, holder }]);
+        }
+      }
+
+      const observations: Observation[] = [];
+      for (const f of followed) {
+        const found = index.get(f.download.key);
+        if (!found) continue;
+        const preferred = candidateInstances(
+          f.download,
+          found.map((x) => x.holder),
+        );
+        const match = found.find((x) => preferred.includes(x.holder)) ?? found[0]!;
+        holders.set(f.download.key, match.holder.instance.id);
+        if (match.item.category) categories.add(match.item.category.toLowerCase());
+        const now = fingerprint(match.item);
+        if (reported.get(f.download.key) === now) continue;
+        reported.set(f.download.key, now);
+        observations.push(...observationsFor(f, match.item, match.holder));
+      }
+      if (observations.length > 0) tracker.ingest(observations);
+
+      const at = clock.now().toISOString();
+      const unclaimed = [...listed].flatMap(([serviceId, items]) =>
+        items
+          .filter(
+            (item) =>
+              item.state === 'completed' &&
+              item.category !== null &&
+              categories.has(item.category.toLowerCase()) &&
+              !downloads.isKnown(downloadKey(item.arrId)),
+          )
+          .map((item) => ({
+            serviceId,
+            arrId: item.arrId,
+            name: item.name,
+            category: item.category,
+            contentPath: item.contentPath ?? item.savePath,
+            sizeBytes: item.sizeBytes,
+            completedAt: item.completedAt,
+          })),
+      );
+      if (unclaimed.length > 0) downloads.rememberUnclaimed(unclaimed, at);
+      downloads.forgetClaimed();
+
+      // Forget what is no longer followed, so memory stays bounded.
+      const live = new Set(followed.map((f) => f.download.key));
+      for (const key of reported.keys()) if (!live.has(key)) reported.delete(key);
+      for (const key of holders.keys()) if (!live.has(key)) holders.delete(key);
+
+      last = { polled: [...targets.values()].map((c) => c.instance.name), observations: observations.length };
+      return idle ? idleIntervalMs : activeIntervalMs;
+    },
+  };
+}

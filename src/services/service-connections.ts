@@ -1,0 +1,109 @@
+import { createDelugeDownloader } from '../integrations/deluge/deluge.client.js';
+import type { Downloader, DownloaderFactory, DownloaderKind } from '../integrations/downloader/downloader.js';
+import { createJellyfinClient } from '../integrations/jellyfin/jellyfin.client.js';
+import { createJellyseerrClient } from '../integrations/jellyseerr/jellyseerr.client.js';
+import { createNzbgetDownloader } from '../integrations/nzbget/nzbget.client.js';
+import { createQbittorrentDownloader } from '../integrations/qbittorrent/qbittorrent.client.js';
+import { createSabnzbdDownloader } from '../integrations/sabnzbd/sabnzbd.client.js';
+import type { ServiceConnection } from '../integrations/service-connection.js';
+import { createArrClient } from '../integrations/shared/arr-client.js';
+import type { ResilienceOptions } from '../integrations/shared/service-http.js';
+import { createShokoClient } from '../integrations/shoko/shoko.client.js';
+import { createTransmissionDownloader } from '../integrations/transmission/transmission.client.js';
+import { isDownloaderKind, type ServiceKind } from './service-catalog.js';
+import type { ServiceDirectory, ServiceInstance } from './service-directory.js';
+
+/** The registry: kind → client factory. Adding a download client = one folder + one line here. */
+const DOWNLOADER_FACTORIES = {
+  qbittorrent: createQbittorrentDownloader,
+  transmission: createTransmissionDownloader,
+  deluge: createDelugeDownloader,
+  sabnzbd: createSabnzbdDownloader,
+  nzbget: createNzbgetDownloader,
+} satisfies Record<DownloaderKind, DownloaderFactory>;
+
+type Connector = (input: {
+  instance: ServiceInstance;
+  resilience: ResilienceOptions | undefined;
+}) => ServiceConnection;
+
+const apiKeyOf = (instance: ServiceInstance) => instance.secrets.apiKey ?? '';
+
+const OTHER_CONNECTORS = {
+  radarr: ({ instance, resilience }) =>
+    createArrClient({ app: 'Radarr', url: instance.url, apiKey: apiKeyOf(instance), resilience }),
+  sonarr: ({ instance, resilience }) =>
+    createArrClient({ app: 'Sonarr', url: instance.url, apiKey: apiKeyOf(instance), resilience }),
+  jellyseerr: ({ instance, resilience }) =>
+    createJellyseerrClient({ url: instance.url, apiKey: apiKeyOf(instance), resilience }),
+  jellyfin: ({ instance, resilience }) =>
+    createJellyfinClient({ url: instance.url, apiKey: apiKeyOf(instance), resilience }),
+  shoko: ({ instance, resilience }) =>
+    createShokoClient({ url: instance.url, apiKey: apiKeyOf(instance), resilience }),
+} satisfies Record<Exclude<ServiceKind, DownloaderKind>, Connector>;
+
+export interface Connected {
+  instance: ServiceInstance;
+  connection: ServiceConnection;
+  /** Set for download clients. */
+  downloader: Downloader | null;
+}
+
+/** Builds the client of an instance, for a connection test of settings not saved yet, too. */
+export function connect(instance: ServiceInstance, resilience?: ResilienceOptions): Connected {
+  if (isDownloaderKind(instance.kind)) {
+    const downloader = DOWNLOADER_FACTORIES[instance.kind]({
+      url: instance.url,
+      username: instance.username ?? undefined,
+      password: instance.secrets.password,
+      apiKey: instance.secrets.apiKey,
+      resilience,
+    });
+    return { instance, connection: downloader, downloader };
+  }
+  return {
+    instance,
+    connection: OTHER_CONNECTORS[instance.kind]({ instance, resilience }),
+    downloader: null,
+  };
+}
+
+/**
+ * The live client of every configured instance, kept between calls so sessions (qBittorrent's
+ * cookie, Transmission's session id), incremental sync state and circuit breakers survive; rebuilt
+ * when the instance changes.
+ */
+export function createServiceConnections({
+  directory,
+  resilience,
+}: {
+  directory: ServiceDirectory;
+  resilience?: ResilienceOptions | undefined;
+}) {
+  const cache = new Map<string, Connected>();
+
+  function all(): Connected[] {
+    const instances = directory.list();
+    const live = new Set(instances.map((i) => i.id));
+    for (const id of cache.keys()) if (!live.has(id)) cache.delete(id);
+    return instances.map((instance) => {
+      const cached = cache.get(instance.id);
+      if (cached && cached.instance.version === instance.version) return cached;
+      const fresh = connect(instance, resilience);
+      cache.set(instance.id, fresh);
+      return fresh;
+    });
+  }
+
+  return {
+    all,
+    get(id: string): Connected | undefined {
+      return all().find((c) => c.instance.id === id);
+    },
+    downloaders(): Array<Connected & { downloader: Downloader }> {
+      return all().filter((c): c is Connected & { downloader: Downloader } => c.downloader !== null);
+    },
+  };
+}
+
+export type ServiceConnections = ReturnType<typeof createServiceConnections>;
