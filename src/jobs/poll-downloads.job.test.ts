@@ -52,7 +52,7 @@ function instance(kind: DownloaderKind, name: string): Polled {
     version: '1',
   };
   const downloader = new ScriptedDownloader(kind);
-  return { instance: i, connection: downloader, downloader };
+  return { instance: i, connection: downloader, downloader, jellyfin: null, shoko: null };
 }
 
 function item(arrId: string, patch: Partial<DownloadItem> = {}): DownloadItem {
@@ -239,6 +239,26 @@ describe('poll-downloads job', () => {
     await poll.run();
     expect(poll.lastCycle().polled).toEqual(['qBit 4K']);
     expect(vpn.downloader.calls).toBe(1);
+  });
+
+  it('ignores a copy of the torrent on a client the grab did not name (a seeding copy)', async () => {
+    const tr = instance('transmission', 'Transmission');
+    clients = [clients[0]!, tr];
+    clients[0]!.downloader.items = [item(HASH_A, { state: 'completed', progress: 1, category: 'seed' })];
+    tr.downloader.items = [item(HASH_A, { progress: 0.2 })];
+    await t.hooks([
+      [
+        'radarr',
+        radarrGrab({
+          ...movie,
+          downloadId: HASH_A,
+          downloadClient: 'Transmission',
+          downloadClientType: 'Transmission',
+        }),
+      ],
+    ]);
+    await job().run();
+    expect(await only()).toMatchObject({ state: 'downloading', progress: 0.2 });
   });
 
   it('keeps polling the clients that answer when one is down', async () => {

@@ -7,10 +7,14 @@ import {
   type DownloaderKind,
   type DownloadItem,
 } from '../integrations/downloader/downloader.js';
+import { isIntegrationError } from '../integrations/shared/integration-error.js';
 import type { Connected } from '../services/service-connections.js';
 import type { DownloadQueries, FollowedDownload } from '../tracker/download-queries.js';
 import type { Tracker } from '../tracker/tracker.js';
 import type { Job } from './job-runner.js';
+
+/** How often a download client that refused the credentials gets a fresh login attempt. */
+const RETRY_REFUSED_MS = 5 * 60_000;
 
 /** Categories the *arrs use out of the box; the ones seen on tracked downloads are added as learned. */
 const DEFAULT_ARR_CATEGORIES = ['radarr', 'sonarr', 'tv-sonarr', 'movies', 'tv'];
@@ -96,6 +100,8 @@ export function createPollDownloadsJob({
   const holders = new Map<string, string>();
   const reported = new Map<string, Reported>();
   const categories = new Set(DEFAULT_ARR_CATEGORIES);
+  /** Instances whose credentials were refused, and when a fresh login was last tried. */
+  const refusedAt = new Map<string, number>();
   let last = { polled: [] as string[], observations: 0 };
 
   function observationsFor(followed: FollowedDownload, item: DownloadItem, holder: Polled): Observation[] {
@@ -131,9 +137,29 @@ export function createPollDownloadsJob({
     ];
   }
 
+  async function listOne(target: Polled): Promise<DownloadItem[]> {
+    // qBittorrent and Transmission ban an address after repeated failed logins, so their clients stop
+    // trying a refused password; a connection test (a fresh login) now and then finds it fixed.
+    const refused = refusedAt.get(target.instance.id);
+    if (refused !== undefined && Date.now() - refused >= RETRY_REFUSED_MS) {
+      refusedAt.set(target.instance.id, Date.now());
+      await target.downloader.testConnection();
+    }
+    try {
+      const items = await target.downloader.listItems();
+      refusedAt.delete(target.instance.id);
+      return items;
+    } catch (error) {
+      if (isIntegrationError(error) && error.kind === 'unauthorized' && !refusedAt.has(target.instance.id)) {
+        refusedAt.set(target.instance.id, Date.now());
+      }
+      throw error;
+    }
+  }
+
   async function listAll(targets: Polled[]): Promise<Map<string, DownloadItem[]>> {
     // Every client at once: one that is down (timeouts, breaker) never delays the others.
-    const results = await Promise.allSettled(targets.map((c) => c.downloader.listItems()));
+    const results = await Promise.allSettled(targets.map(listOne));
     const byInstance = new Map<string, DownloadItem[]>();
     results.forEach((result, i) => {
       const target = targets[i]!;
@@ -177,13 +203,10 @@ export function createPollDownloadsJob({
 
       const observations: Observation[] = [];
       for (const f of followed) {
-        const found = index.get(f.download.key);
-        if (!found) continue;
-        const preferred = candidateInstances(
-          f.download,
-          found.map((x) => x.holder),
-        );
-        const match = found.find((x) => preferred.includes(x.holder)) ?? found[0]!;
+        // Only an instance the grab allows: another client may hold the same torrent (a seeding copy).
+        const allowed = candidateInstances(f.download, instances);
+        const match = index.get(f.download.key)?.find((x) => allowed.includes(x.holder));
+        if (!match) continue;
         holders.set(f.download.key, match.holder.instance.id);
         if (match.item.category) categories.add(match.item.category.toLowerCase());
         const now = fingerprint(match.item);

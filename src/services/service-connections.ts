@@ -1,6 +1,11 @@
 import { createDelugeDownloader } from '../integrations/deluge/deluge.client.js';
 import type { Downloader, DownloaderFactory, DownloaderKind } from '../integrations/downloader/downloader.js';
-import { createJellyfinClient } from '../integrations/jellyfin/jellyfin.client.js';
+import {
+  createJellyfinClient,
+  createJellyfinLibrary,
+  type JellyfinClient,
+  type JellyfinLibrary,
+} from '../integrations/jellyfin/jellyfin.client.js';
 import { createJellyseerrClient } from '../integrations/jellyseerr/jellyseerr.client.js';
 import { createNzbgetDownloader } from '../integrations/nzbget/nzbget.client.js';
 import { createQbittorrentDownloader } from '../integrations/qbittorrent/qbittorrent.client.js';
@@ -8,7 +13,7 @@ import { createSabnzbdDownloader } from '../integrations/sabnzbd/sabnzbd.client.
 import type { ServiceConnection } from '../integrations/service-connection.js';
 import { createArrClient } from '../integrations/shared/arr-client.js';
 import type { ResilienceOptions } from '../integrations/shared/service-http.js';
-import { createShokoClient } from '../integrations/shoko/shoko.client.js';
+import { createShokoClient, type ShokoClient } from '../integrations/shoko/shoko.client.js';
 import { createTransmissionDownloader } from '../integrations/transmission/transmission.client.js';
 import { isDownloaderKind, type ServiceKind } from './service-catalog.js';
 import type { ServiceDirectory, ServiceInstance } from './service-directory.js';
@@ -47,10 +52,28 @@ export interface Connected {
   connection: ServiceConnection;
   /** Set for download clients. */
   downloader: Downloader | null;
+  /** Set for Jellyfin: the client and the provider-id index kept for the instance's lifetime. */
+  jellyfin: { client: JellyfinClient; library: JellyfinLibrary } | null;
+  /** Set for Shoko. */
+  shoko: ShokoClient | null;
 }
 
 /** Builds the client of an instance, for a connection test of settings not saved yet, too. */
 export function connect(instance: ServiceInstance, resilience?: ResilienceOptions): Connected {
+  const none = { downloader: null, jellyfin: null, shoko: null };
+  if (instance.kind === 'jellyfin') {
+    const client = createJellyfinClient({ url: instance.url, apiKey: apiKeyOf(instance), resilience });
+    return {
+      ...none,
+      instance,
+      connection: client,
+      jellyfin: { client, library: createJellyfinLibrary({ client }) },
+    };
+  }
+  if (instance.kind === 'shoko') {
+    const client = createShokoClient({ url: instance.url, apiKey: apiKeyOf(instance), resilience });
+    return { ...none, instance, connection: client, shoko: client };
+  }
   if (isDownloaderKind(instance.kind)) {
     const downloader = DOWNLOADER_FACTORIES[instance.kind]({
       url: instance.url,
@@ -59,12 +82,12 @@ export function connect(instance: ServiceInstance, resilience?: ResilienceOption
       apiKey: instance.secrets.apiKey,
       resilience,
     });
-    return { instance, connection: downloader, downloader };
+    return { ...none, instance, connection: downloader, downloader };
   }
   return {
+    ...none,
     instance,
     connection: OTHER_CONNECTORS[instance.kind]({ instance, resilience }),
-    downloader: null,
   };
 }
 

@@ -223,7 +223,7 @@ describe('GET /Items', () => {
       expect(await search('interstellar')).toEqual([]);
     });
 
-    it('10.10: the name keeps its punctuation and the term is only lower-cased', async () => {
+    it('10.10 / early 10.11: the name keeps its punctuation, the term is only lower-cased', async () => {
       await restart({ cleanNames: 'punctuation-kept' });
       library();
       const search = async (term: string) =>

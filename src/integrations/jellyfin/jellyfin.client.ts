@@ -162,7 +162,10 @@ export interface JellyfinClient extends ServiceConnection {
   itemById(id: string): Promise<JellyfinItem | null>;
   /** Several items in one call per 40 ids; unknown ids are left out. */
   itemsByIds(ids: string[]): Promise<JellyfinItem[]>;
-  /** The series' playable episodes (of one season), in Jellyfin's order; [] when the series is gone. */
+  /**
+   * The series' playable episodes (of one season), in Jellyfin's order; [] when Jellyfin answers 404
+   * ("Series not found": deleted since).
+   */
   episodes(input: { seriesId: string; seasonNumber?: number | undefined }): Promise<JellyfinItem[]>;
   /** One page of `GET /Items`; for the library index and tests. */
   queryItems(query: ItemsQuery): Promise<ItemsPage>;
@@ -611,10 +614,9 @@ export function createJellyfinClient({
       }),
 
     findMovie({ tmdbId, imdbId, title, year }) {
-      const wanted = { tmdbId, imdbId };
-      const has =
-        tmdbId !== undefined ? { hasTmdbId: true } : imdbId !== undefined ? { hasImdbId: true } : {};
       if (tmdbId === undefined && imdbId === undefined) return Promise.resolve(null);
+      const wanted = { tmdbId, imdbId };
+      const has = tmdbId !== undefined ? { hasTmdbId: true } : { hasImdbId: true };
       return search({ type: 'Movie', title, year, has, accept: (item) => idsAgree(item, wanted) });
     },
 

@@ -38,7 +38,6 @@ async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
 describeDownloaderContract('NZBGet fake', async () => {
   const fake = await startNzbgetFake({ username: USER, password: PASSWORD });
   const deadPort = await freePort();
-  const idOf = new Map<string, number>();
   return {
     downloader: connect(fake.url),
     withWrongCredentials: () => connect(fake.url, 'wrong'),
@@ -51,19 +50,16 @@ describeDownloaderContract('NZBGet fake', async () => {
       }),
     async addCompleted({ name, category }) {
       const arrId = drone();
-      idOf.set(arrId, fake.addHistory({ name, category, sizeBytes: 3_000_000, drone: arrId }).NZBID);
+      fake.addHistory({ name, category, sizeBytes: 3_000_000, drone: arrId });
       return { arrId, sizeBytes: 3_000_000 };
     },
     async addPaused({ name, category }) {
       const arrId = drone();
-      idOf.set(
-        arrId,
-        fake.addGroup({ name, category, sizeBytes: 2_000_000, paused: true, drone: arrId }).NZBID,
-      );
+      fake.addGroup({ name, category, sizeBytes: 2_000_000, paused: true, drone: arrId });
       return { arrId, sizeBytes: 2_000_000 };
     },
     async remove(arrId) {
-      fake.remove(idOf.get(arrId) ?? -1);
+      fake.remove(fake.nzbIdOf(arrId) ?? -1);
     },
     stop: () => fake.close(),
   };
@@ -111,6 +107,27 @@ describe('NZBGet client quirks (against the fake)', () => {
       expect((await failure(connect(fake.url, 'wrong').listItems())).kind).toBe('unauthorized');
     });
 
+    it("asks for one connection per call (NZBGet 21's keep-alive breaks after a 401)", async () => {
+      await list();
+      await connect(fake.url).testConnection();
+      expect(fake.calls).toHaveLength(5);
+      expect(new Set(fake.calls.map((call) => call.connection))).toEqual(new Set(['close']));
+    });
+
+    it("tells NZBGet's add-only user apart: version works, the queue is denied (unauthorized)", async () => {
+      await restart({ addUser: { username: 'adder', password: 'add-secret' } });
+      const client = createNzbgetDownloader({
+        url: fake.url,
+        username: 'adder',
+        password: 'add-secret',
+        resilience: RESILIENCE,
+      });
+      const error = await failure(client.testConnection());
+      expect(error.kind).toBe('unauthorized');
+      expect(error.message).toMatch(/only add downloads/);
+      expect((await failure(client.listItems())).kind).toBe('unauthorized');
+    });
+
     it('turns a JSON-RPC error object into bad_response with its message', async () => {
       fake.failNext({ method: 'history', rpcError: 'Invalid parameter (NumberOfLines)' });
       const error = await failure(list());
@@ -128,7 +145,7 @@ describe('NZBGet client quirks (against the fake)', () => {
       fake.failNext({ method: 'version', status: 502, count: 10 });
       const error = await failure(connect(fake.url).testConnection());
       expect(error.kind).toBe('bad_response');
-      expect(fake.calls).toHaveLength(RESILIENCE.maxAttempts);
+      expect(fake.calls.filter((call) => call.method === 'version')).toHaveLength(RESILIENCE.maxAttempts);
     });
 
     it('keeps a reverse-proxy path prefix, and a wrong path is a bad_response', async () => {
@@ -320,6 +337,12 @@ describe('NZBGet client quirks (against the fake)', () => {
         status: 'PP_QUEUED',
         fields: { DeleteStatus: 'MANUAL' },
       });
+      // Health drops while articles fail; only NZBGet's health check decides (HealthCheck=none lets it go on).
+      const unwell = fake.addGroup({
+        name: 'Unwell',
+        status: 'DOWNLOADING',
+        fields: { Health: 600, CriticalHealth: 900, ActiveDownloads: 1 },
+      });
       const items = await list();
       const item = items.find((entry) => entry.clientId === String(sick.NZBID));
       expect(item?.state).toBe('failed');
@@ -328,6 +351,10 @@ describe('NZBGet client quirks (against the fake)', () => {
         'Download failed: articles are missing on the news server (health 50.0%, needs 100.0%) (FAILURE/HEALTH)',
       );
       expect(items.some((entry) => entry.clientId === String(dropped.NZBID))).toBe(false);
+      expect(items.find((entry) => entry.clientId === String(unwell.NZBID))).toMatchObject({
+        state: 'downloading',
+        error: null,
+      });
     });
 
     it('lists an entry seen in both queue and history (it just moved) once, as finished', async () => {

@@ -4,9 +4,14 @@
  * read when present.
  *
  * Every call is `POST <base>/jsonrpc` with `{"method","params":[positional],"id"}`, HTTP Basic
- * auth and `Connection: close` (see below); a reverse-proxy prefix in the base URL is kept. NZBGet
+ * auth and `Connection: close` (NZBGet 21's keep-alive breaks after a 401, see `headers`); a
+ * reverse-proxy prefix in the base URL is kept. NZBGet
  * answers 401 (empty body) to wrong credentials, and HTTP 200 with
  * `{"version":"1.1","error":{"name","code","message"}}` to a bad call.
+ *
+ * `testConnection()` asks `version` and `status` together: NZBGet's add-only user (AddUsername)
+ * may ask the version but gets the RPC error `Access denied` for everything else, which reads as
+ * unauthorized.
  *
  * `listItems()` makes three requests whatever the number of downloads, in parallel: `listgroups [0]`
  * (the queue), `history [false]` (finished ones, hidden duplicates left out) and `status`. NZBGet
@@ -41,7 +46,8 @@
  * | `UnpackStatus` not SUCCESS/NONE, SPACE included (Radarr: a warning; but nothing was unpacked, so there is nothing to import until someone frees space and unpacks again) | failed |
  * | `ScriptStatus` not SUCCESS/NONE (as Radarr)                 | failed                         |
  * | `UrlStatus` FAILURE, SCAN_FAILURE, SCAN_SKIPPED (the NZB never arrived) | failed              |
- * | `MoveStatus` not SUCCESS/NONE, any other `DeleteStatus`, a `WARNING/…` `Status` | completed, with the reason in `error` |
+ * | no par check nor unpack, and `Health` below `CriticalHealth` (HealthCheck=none lets such a download finish) | failed |
+ * | `MoveStatus` not SUCCESS/NONE, any other `DeleteStatus`, `Health` below 100% unchecked, a `WARNING/…` `Status` | completed, with the reason in `error` |
  * | otherwise                                                  | completed                      |
  *
  * `error` is the reason in words plus NZBGet's raw `Status`, e.g. "Download failed: articles are
@@ -247,7 +253,9 @@ function historyStatusOf(group: NzbgetGroup): string {
 }
 
 export function nzbgetGroupToItem(group: NzbgetGroup, context: NzbgetQueueContext): DownloadItem | null {
-  const verdict = nzbgetVerdict(group);
+  // Only a deletion (or a bad mark) settles a queue entry early; the rest is known in the history.
+  const settled = (group.DeleteStatus ?? 'NONE') !== 'NONE' || group.MarkStatus === 'BAD';
+  const verdict: NzbgetVerdict = settled ? nzbgetVerdict(group) : { state: 'completed', reason: null };
   if (verdict.state === 'skip') return null;
   const size = int64(group.FileSizeLo, group.FileSizeHi);
   const remaining = Math.min(size, int64(group.RemainingSizeLo, group.RemainingSizeHi));
@@ -271,7 +279,7 @@ export function nzbgetGroupToItem(group: NzbgetGroup, context: NzbgetQueueContex
     name: group.NZBName,
     category: group.Category ? group.Category : null,
     state,
-    progress: clampProgress(wanted > 0 ? 1 - remainingBytes / wanted : remaining === 0 && size > 0 ? 1 : 0),
+    progress: clampProgress(wanted > 0 ? 1 - remainingBytes / wanted : 0),
     sizeBytes: size,
     remainingBytes,
     downloadSpeed: speed,
@@ -382,6 +390,14 @@ export function createNzbgetDownloader(connection: DownloaderConnection): Downlo
       const { error, result } = envelope.data;
       if (error) {
         const text = error.message ?? error.name ?? JSON.stringify(error);
+        if (text === 'Access denied') {
+          // NZBGet's third credential pair (AddUsername) may only add NZBs and ask the version.
+          throw new IntegrationError(
+            'unauthorized',
+            `NZBGet denied ${method} to this user: it may only add downloads (AddUsername); use the control or restricted user`,
+            { status: 200 },
+          );
+        }
         throw new IntegrationError('bad_response', `NZBGet ${method}: ${text}`, { status: 200 });
       }
       const parsed = schema.safeParse(result);
@@ -407,7 +423,11 @@ export function createNzbgetDownloader(connection: DownloaderConnection): Downlo
     status: http.status,
 
     async testConnection() {
-      const version = await rpc('version', [], nzbgetVersionSchema);
+      // `version` answers any of NZBGet's users; `status` proves this one may also read the queue.
+      const [version] = await Promise.all([
+        rpc('version', [], nzbgetVersionSchema),
+        rpc('status', [], nzbgetStatusSchema),
+      ]);
       return { version };
     },
 

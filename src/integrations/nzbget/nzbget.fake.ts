@@ -2,7 +2,8 @@
  * A contract fake of NZBGet's JSON-RPC API, following nzbgetcom/nzbget `docs/api/*.md`
  * (contracts.md §6.4) and what the real nzbget 21.0 (Debian 12) answered on loopback:
  *
- * - `POST <basePath>/jsonrpc` with `{"method","params":[positional],"id"}` and HTTP Basic auth.
+ * - `POST <basePath>/jsonrpc` with `{"method","params":[positional],"id"}` and HTTP Basic auth
+ *   (the add-only user gets `Access denied` as an RPC error for all but `version`/`append`).
  *   Missing or wrong credentials: `401` with `WWW-Authenticate: Basic realm="NZBGet"` and an empty
  *   body. Another path: `400` with NZBGet's HTML error page. Answers are
  *   `{"version":"1.1","id":n,"result":…}`; an unknown method or an unreadable body
@@ -16,6 +17,8 @@
  *   old offset argument), `rate`, `pausedownload`, `resumedownload`.
  * - Entries carry every field 21.0 sends, in PascalCase, 64-bit sizes as `…Lo`/`…Hi`/`…MB`; the
  *   history `Status` is derived from the sub-statuses as NZBGet's `MakeTextStatus` does.
+ * - Not modelled: NZBGet 21's broken keep-alive after a 401 (the client avoids it with
+ *   `Connection: close`, which the fake records), the URL form `/<user>:<pass>/jsonrpc`, XML-RPC.
  *
  * The fake downloads nothing: tests put entries in any state with `addGroup`/`updateGroup`/
  * `finishGroup`/`addHistory`/`remove`, set global state with `setStatus`, and make trouble with
@@ -36,6 +39,8 @@ export interface NzbgetFakeOptions {
   password?: string;
   /** What `version` answers. */
   version?: string;
+  /** NZBGet's add-only user (AddUsername/AddPassword): `version` and `append`, else `Access denied`. */
+  addUser?: { username: string; password: string };
   /** A reverse-proxy prefix, e.g. `/nzbget`: only `<basePath>/jsonrpc` answers. */
   basePath?: string;
   /** What `DestDir` is built from (`<mainDir>/dst/<category>/<name>` once finished). */
@@ -85,7 +90,7 @@ export interface NzbgetFakeFailure {
 export interface NzbgetFake {
   url: string;
   /** Every JSON-RPC call received (authorised or not), oldest first. */
-  calls: Array<{ path: string; method: string; params: unknown[] }>;
+  calls: Array<{ path: string; method: string; params: unknown[]; connection: string | undefined }>;
   addGroup(input: NzbgetFakeGroupInput): NzbgetFakeGroup;
   /** Changes raw fields; `remainingBytes`/`pausedBytes` set the size pairs. */
   updateGroup(nzbId: number, patch: Raw & { remainingBytes?: number; pausedBytes?: number }): NzbgetFakeGroup;
@@ -95,6 +100,8 @@ export interface NzbgetFake {
   /** A queue entry goes to the history as `DELETED/MANUAL` (`GroupDelete`); a history entry is dropped. */
   remove(nzbId: number): void;
   group(nzbId: number): NzbgetFakeGroup | undefined;
+  /** The NZBID of the queue or history entry whose `drone` parameter is `arrId`. */
+  nzbIdOf(arrId: string): number | undefined;
   historyEntry(nzbId: number): NzbgetFakeHistoryEntry | undefined;
   /** Raw `status` fields, e.g. `{ DownloadRate: 2_000_000, DownloadPaused: true }`. */
   setStatus(patch: Raw): void;
@@ -449,10 +456,14 @@ export async function startNzbgetFake(options: NzbgetFakeOptions = {}): Promise<
     }
   }
 
-  function authorised(req: IncomingMessage): boolean {
+  /** Which of NZBGet's users the request authenticates as. */
+  function userOf(req: IncomingMessage): 'control' | 'add' | null {
     const header = req.headers.authorization ?? '';
-    if (!header.startsWith('Basic ')) return false;
-    return Buffer.from(header.slice(6), 'base64').toString('utf8') === `${username}:${password}`;
+    if (!header.startsWith('Basic ')) return null;
+    const pair = Buffer.from(header.slice(6), 'base64').toString('utf8');
+    if (pair === `${username}:${password}`) return 'control';
+    const add = options.addUser;
+    return add && pair === `${add.username}:${add.password}` ? 'add' : null;
   }
 
   function send(res: ServerResponse, code: number, body: string, type = 'application/json'): void {
@@ -472,7 +483,7 @@ export async function startNzbgetFake(options: NzbgetFakeOptions = {}): Promise<
     }
     const method = typeof request?.method === 'string' ? request.method : '';
     const params = Array.isArray(request?.params) ? request.params : [];
-    calls.push({ path, method, params });
+    calls.push({ path, method, params, connection: req.headers.connection });
 
     const index = failures.findIndex((failure) => !failure.method || failure.method === method);
     const failure = index >= 0 ? failures[index] : undefined;
@@ -481,7 +492,8 @@ export async function startNzbgetFake(options: NzbgetFakeOptions = {}): Promise<
       if (failure.count <= 0) failures.splice(index, 1);
       if (failure.status !== undefined) return send(res, failure.status, '', 'text/plain');
     }
-    if (!authorised(req)) {
+    const user = userOf(req);
+    if (!user) {
       res.writeHead(401, {
         'WWW-Authenticate': 'Basic realm="NZBGet"',
         'Content-Type': 'text/plain',
@@ -502,6 +514,8 @@ export async function startNzbgetFake(options: NzbgetFakeOptions = {}): Promise<
     try {
       if (failure?.rpcError !== undefined) throw new RpcError(2, failure.rpcError);
       if (!request || !method) throw new RpcError(1, 'Invalid procedure');
+      if (user === 'add' && method !== 'version' && method !== 'append')
+        throw new RpcError(2, 'Access denied');
       envelope.result = execute(method, params);
     } catch (error) {
       if (!(error instanceof RpcError)) throw error;
@@ -569,6 +583,12 @@ export async function startNzbgetFake(options: NzbgetFakeOptions = {}): Promise<
       removeEntry(nzbId, !groups.has(nzbId));
     },
     group: (nzbId) => groups.get(nzbId),
+    nzbIdOf(arrId) {
+      const hasDrone = (entry: Raw) =>
+        Array.isArray(entry.Parameters) &&
+        entry.Parameters.some((p: Raw) => p.Name === 'drone' && p.Value === arrId);
+      return [...groups.values(), ...history].find(hasDrone)?.NZBID;
+    },
     historyEntry: (nzbId) => history.find((entry) => entry.NZBID === nzbId),
     setStatus(patch) {
       status = { ...status, ...patch };

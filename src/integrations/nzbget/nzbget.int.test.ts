@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithBinaries, freePort } from '../../../test/support/daemons/daemon-process.js';
 import { type NzbgetDaemon, startNzbgetDaemon } from '../../../test/support/daemons/nzbget.daemon.js';
@@ -96,7 +97,8 @@ describeWithBinaries(['nzbget'], 'NZBGet (real daemon)', () => {
       try {
         const arrId = drone();
         const name = unique('slow');
-        const payload = daemon.nntp.addPayload({ name, bytes: 800_000, segmentSize: 100_000 });
+        const bytes = randomBytes(800_000);
+        const payload = daemon.nntp.addPayload({ name, bytes, segmentSize: 100_000 });
         await daemon.append({ name, nzb: payload.nzb, category: 'movies', drone: arrId });
         await expect
           .poll(async () => {
@@ -112,7 +114,10 @@ describeWithBinaries(['nzbget'], 'NZBGet (real daemon)', () => {
         await daemon.setRate({ kilobytesPerSecond: 0 });
         await expect.poll(async () => (await find(arrId))?.state, settle).toBe('completed');
         expect(await find(arrId)).toMatchObject({ sizeBytes: 800_000, remainingBytes: 0, progress: 1 });
-        expect((await find(arrId))?.contentPath).toBe(`${daemon.destDir}/movies/${name}`);
+        const contentPath = (await find(arrId))?.contentPath;
+        expect(contentPath).toBe(`${daemon.destDir}/movies/${name}`);
+        // The fake news server's yEnc decodes to the very bytes it was given.
+        expect(readFileSync(`${contentPath}/${name}.bin`).equals(bytes)).toBe(true);
       } finally {
         await daemon.setRate({ kilobytesPerSecond: 0 });
       }
@@ -134,6 +139,32 @@ describeWithBinaries(['nzbget'], 'NZBGet (real daemon)', () => {
       } finally {
         await daemon.rpc('resumedownload', []);
       }
+    });
+
+    it('forgets a download deleted while it is downloading (DELETED/MANUAL)', async () => {
+      daemon.nntp.setArticleDelay(400);
+      try {
+        const arrId = drone();
+        const name = unique('dropped');
+        const payload = daemon.nntp.addPayload({ name, bytes: 600_000, segmentSize: 100_000 });
+        const { nzbId } = await daemon.append({ name, nzb: payload.nzb, category: 'tv', drone: arrId });
+        await expect.poll(async () => (await find(arrId))?.state, settle).toBe('downloading');
+        await daemon.remove({ nzbId });
+        await expect.poll(async () => await find(arrId), settle).toBeUndefined();
+        const history = (await daemon.rpc('history', [false])) as Array<{ NZBID: number; Status: string }>;
+        expect(history.find((entry) => entry.NZBID === nzbId)?.Status).toBe('DELETED/MANUAL');
+      } finally {
+        daemon.nntp.setArticleDelay(0);
+      }
+    });
+
+    it("tells NZBGet's add-only user apart as unauthorized", async () => {
+      const client = createNzbgetDownloader({ url: daemon.url, ...daemon.addUser, resilience: RESILIENCE });
+      const error = await client.testConnection().catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        kind: 'unauthorized',
+        message: expect.stringMatching(/only add downloads/),
+      });
     });
 
     it('falls back to the NZBID when the download has no drone parameter', async () => {

@@ -358,6 +358,11 @@ describe('Transmission client quirks (against the fake)', () => {
         { status: 0, sizeBytes: 0, leftUntilDone: 0, percentDone: 0, metadataPercentComplete: 0 },
         'paused',
       ],
+      [
+        '4 downloading, last piece in (just before seeding)',
+        { status: 4, percentDone: 1, rateDownload: 373_000 },
+        'completed',
+      ],
       ['5 seed-wait', { status: 5, percentDone: 1 }, 'completed'],
       ['6 seeding', { status: 6, percentDone: 1 }, 'completed'],
       ['a status added later', { status: 9, percentDone: 0.5 }, 'downloading'],

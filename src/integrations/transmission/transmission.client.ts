@@ -25,6 +25,7 @@
  * | 0 stopped, data missing                                               | `paused`        |
  * | 1 check-wait, 2 checking                                              | `checking`      |
  * | 3 download-wait                                                       | `queued`        |
+ * | 4 downloading, all wanted data there (the moment before seeding)      | `completed`     |
  * | 4 downloading, magnet without metadata yet                            | `metadata`      |
  * | 4 downloading, `rateDownload` 0 (or `isStalled`)                      | `stalled`       |
  * | 4 downloading, bytes arriving                                         | `downloading`   |
@@ -54,7 +55,10 @@ import {
 
 type State = DownloadItem['state'];
 
-/** Fields asked of `torrent-get`; unknown ones cost nothing (3.00 answers 0, 4.x leaves them out). */
+/**
+ * Fields asked of `torrent-get`; unknown ones cost nothing (3.00 answers 0, 4.x leaves them out).
+ * `isFinished` means "reached its seed limit", not "complete": a seeding torrent has it false.
+ */
 export const TORRENT_FIELDS = [
   'id',
   'hashString',
@@ -138,6 +142,8 @@ export function trTorrentState(torrent: TrTorrent): State {
     case 3:
       return 'queued';
     case 4:
+      // 3.00 finishes a download some 0.5 s before it switches the status to seeding.
+      if (isDone(torrent)) return 'completed';
       if (!hasMetadata(torrent)) return 'metadata';
       return (torrent.rateDownload ?? 0) <= 0 || torrent.isStalled === true ? 'stalled' : 'downloading';
     case 5:

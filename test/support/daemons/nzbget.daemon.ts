@@ -17,6 +17,8 @@ export interface NzbgetDaemon {
   url: string;
   username: string;
   password: string;
+  /** NZBGet's add-only user (AddUsername/AddPassword). */
+  addUser: { username: string; password: string };
   /** The news server NZBGet downloads from. */
   nntp: FakeNntp;
   /** Where finished downloads go (`<destDir>/<category>/<name>`). */
@@ -50,6 +52,7 @@ function config(input: {
   nntpPort: number;
   username: string;
   password: string;
+  addUser: { username: string; password: string };
 }): string {
   return `MainDir=${input.mainDir}
 DestDir=\${MainDir}/dst
@@ -67,7 +70,8 @@ ControlPort=${input.controlPort}
 ControlUsername=${input.username}
 ControlPassword=${input.password}
 RestrictedUsername=
-AddUsername=
+AddUsername=${input.addUser.username}
+AddPassword=${input.addUser.password}
 FormAuth=no
 SecureControl=no
 UpdateCheck=none
@@ -104,8 +108,9 @@ export async function startNzbgetDaemon(): Promise<NzbgetDaemon> {
   const url = `http://127.0.0.1:${controlPort}`;
   const username = 'nzbget';
   const password = `pw-${randomBytes(8).toString('hex')}`;
+  const addUser = { username: 'adder', password: `add-${randomBytes(8).toString('hex')}` };
   const confPath = join(root, 'nzbget.conf');
-  writeFileSync(confPath, config({ mainDir, controlPort, nntpPort: nntp.port, username, password }));
+  writeFileSync(confPath, config({ mainDir, controlPort, nntpPort: nntp.port, username, password, addUser }));
 
   let daemon: RunningDaemon;
   try {
@@ -144,6 +149,7 @@ export async function startNzbgetDaemon(): Promise<NzbgetDaemon> {
     url,
     username,
     password,
+    addUser,
     nntp,
     destDir: join(mainDir, 'dst'),
     async append({ name, nzb, category = '', paused = false, drone }) {
