@@ -8,6 +8,8 @@ import type { ResilienceOptions } from './integrations/shared/service-http.js';
 import { webhookParsers } from './integrations/webhook-parsers.js';
 import { type RunningJob, startJob } from './jobs/job-runner.js';
 import { createPollDownloadsJob } from './jobs/poll-downloads.job.js';
+import { createShokoWiring, type ShokoWiring } from './jobs/shoko-wiring.js';
+import { createVerifyLibraryJob } from './jobs/verify-library.job.js';
 import { createSecretBox } from './services/secret-box.js';
 import { createServiceStore } from './services/service.store.js';
 import { createServiceConnections, type ServiceConnections } from './services/service-connections.js';
@@ -17,6 +19,7 @@ import { createEventBus, type EventBus } from './tracker/event-bus.js';
 import { createHealthReport } from './tracker/health.js';
 import { createInbox } from './tracker/inbox.js';
 import { createInboxWorker, type InboxWorker } from './tracker/inbox-worker.js';
+import { createLibraryQueries } from './tracker/library-queries.js';
 import { createRequestQueries } from './tracker/request-queries.js';
 import { createTracker, type Tracker } from './tracker/tracker.js';
 
@@ -32,6 +35,9 @@ export interface App {
   directory: ServiceDirectory;
   connections: ServiceConnections;
   pollDownloads: RunningJob & { lastCycle(): { polled: string[]; observations: number } };
+  /** `runOnce` runs a verify cycle now (tests); the loop runs every VERIFY_INTERVAL_SECONDS. */
+  verifyLibrary: RunningJob & { runOnce(): Promise<number>; lastCycle(): { checked: number; found: number } };
+  shoko: ShokoWiring;
   close(): Promise<void>;
 }
 
@@ -53,7 +59,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] });
   const db = openDatabase({ file: options.databaseFile ?? `${config.DATA_DIR}/status-tracker.db` });
   const bus = createEventBus();
-  const tracker = createTracker({ db, bus, clock, trustAvailableHint: !config.JELLYFIN_URL });
+  // Filled in below: whether a Jellyfin is configured decides how Jellyseerr's "available" counts.
+  let jellyfinConfigured = (): boolean => Boolean(config.JELLYFIN_URL);
+  const tracker = createTracker({ db, bus, clock, trustAvailableHint: () => !jellyfinConfigured() });
   const inbox = createInbox({ db, clock });
   const worker = createInboxWorker({ db, inbox, tracker, parsers: webhookParsers, bus, logger });
   const queries = createRequestQueries({ db });
@@ -64,6 +72,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     clock,
   });
   const connections = createServiceConnections({ directory, resilience: options.resilience });
+  jellyfinConfigured = () => connections.all().some((c) => c.jellyfin !== null);
   const pollJob = createPollDownloadsJob({
     connections,
     downloads: createDownloadQueries({ db }),
@@ -73,6 +82,25 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     activeIntervalMs: config.POLL_INTERVAL_SECONDS * 1000,
     // Nothing on its way: a slow look for completed downloads no request knows (desync check).
     idleIntervalMs: Math.max(60_000, config.POLL_INTERVAL_SECONDS * 12_000),
+  });
+  const libraryQueries = createLibraryQueries({ db });
+  const shoko = createShokoWiring({
+    connections,
+    library: libraryQueries,
+    tracker,
+    clock,
+    logger,
+    resilience: options.resilience,
+  });
+  const verifyJob = createVerifyLibraryJob({
+    jellyfins: () =>
+      connections.all().flatMap((c) => (c.jellyfin ? [{ name: c.instance.name, ...c.jellyfin }] : [])),
+    library: libraryQueries,
+    tracker,
+    clock,
+    logger,
+    intervalMs: config.VERIFY_INTERVAL_SECONDS * 1000,
+    anime: shoko.matcher,
   });
   const server = await buildServer({
     logger,
@@ -106,12 +134,29 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const running = startJob({ job: pollJob, logger });
   const pollDownloads = Object.assign(running, { lastCycle: pollJob.lastCycle });
-  // A new grab or a new client: poll now rather than at the idle pace.
+  const verifying = startJob({ job: verifyJob, logger });
+  const verifyLibrary = Object.assign(verifying, { runOnce: verifyJob.run, lastCycle: verifyJob.lastCycle });
+  shoko.start();
+  // A new grab or a new client: poll now rather than at the idle pace. An import, a Shoko match or
+  // a new request: look in the library now rather than at the next verify.
   const unsubscribe = bus.subscribe((event) => {
     const state = (event.data as { state?: string }).state;
-    if (event.name === 'request' && (state === 'grabbing' || state === 'downloading')) running.wake();
+    if (event.name !== 'request') return;
+    if (state === 'grabbing' || state === 'downloading') running.wake();
+    if (
+      state === 'importing' ||
+      state === 'anime_matching' ||
+      state === 'requested' ||
+      state === 'approved'
+    ) {
+      verifying.wake();
+    }
   });
-  directory.onChange(() => running.wake());
+  directory.onChange(() => {
+    running.wake();
+    verifying.wake();
+    shoko.start();
+  });
   // Rows stored before a crash or restart are applied now.
   worker.kick();
   return {
@@ -124,9 +169,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     directory,
     connections,
     pollDownloads,
+    verifyLibrary,
+    shoko,
     async close() {
       unsubscribe();
       await running.stop();
+      await verifying.stop();
+      await shoko.stop();
       worker.stop();
       await server.close();
       db.$client.close();

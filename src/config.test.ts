@@ -70,15 +70,29 @@ describe('configuration', () => {
     expect(first.WEBHOOK_TOKEN).not.toBe(first.API_KEY);
     const file = join(dir, 'secrets.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+    const stored = JSON.parse(readFileSync(file, 'utf8'));
+    expect(stored).toEqual({
       apiKey: first.API_KEY,
       webhookToken: first.WEBHOOK_TOKEN,
+      encryptionKey: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
+    expect(first.SECRETS_KEY.toString('hex')).toBe(stored.encryptionKey);
 
     const second = loadConfig({ DATA_DIR: dir });
     expect(second.generatedSecrets).toEqual([]);
     expect(second.API_KEY).toBe(first.API_KEY);
     expect(second.WEBHOOK_TOKEN).toBe(first.WEBHOOK_TOKEN);
+    expect(second.SECRETS_KEY.equals(first.SECRETS_KEY)).toBe(true);
+  });
+
+  it('takes SECRETS_KEY as 64 hex digits or base64 and refuses anything else', () => {
+    const hex = 'ab'.repeat(32);
+    expect(loadConfig({ DATA_DIR: dataDir(), SECRETS_KEY: hex }).SECRETS_KEY.toString('hex')).toBe(hex);
+    const b64 = Buffer.alloc(32, 7).toString('base64');
+    expect(
+      loadConfig({ DATA_DIR: dataDir(), SECRETS_KEY: b64 }).SECRETS_KEY.equals(Buffer.alloc(32, 7)),
+    ).toBe(true);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), SECRETS_KEY: 'too-short' })).toThrow(/SECRETS_KEY/);
   });
 
   it('prefers the environment to generated secrets, and builds BASE_URL from PORT', () => {

@@ -31,7 +31,7 @@ type Payload = [WebhookSource, unknown];
 function run(payloads: Payload[]) {
   const db = openDatabase({ file: ':memory:' });
   const clock = createFakeClock();
-  const tracker = createTracker({ db, bus: createEventBus(), clock, trustAvailableHint: false });
+  const tracker = createTracker({ db, bus: createEventBus(), clock, trustAvailableHint: () => false });
   for (const [source, body] of payloads) {
     clock.advance(1000);
     const parsed = webhookParsers[source](body, { receivedAt: clock.now().toISOString() });

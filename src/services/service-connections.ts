@@ -104,9 +104,15 @@ export function createServiceConnections({
   resilience?: ResilienceOptions | undefined;
 }) {
   const cache = new Map<string, Connected>();
+  // The directory reads (and decrypts) from the database: read again only when it changed.
+  let known: ServiceInstance[] | null = null;
+  directory.onChange(() => {
+    known = null;
+  });
 
   function all(): Connected[] {
-    const instances = directory.list();
+    known ??= directory.list();
+    const instances = known;
     const live = new Set(instances.map((i) => i.id));
     for (const id of cache.keys()) if (!live.has(id)) cache.delete(id);
     return instances.map((instance) => {

@@ -14,7 +14,7 @@ function setup(radarr: WebhookParser) {
   const db = openDatabase({ file: ':memory:' });
   const clock = createFakeClock();
   const bus = createEventBus();
-  const tracker = createTracker({ db, bus, clock, trustAvailableHint: true });
+  const tracker = createTracker({ db, bus, clock, trustAvailableHint: () => true });
   const inbox = createInbox({ db, clock });
   const worker = createInboxWorker({
     db,

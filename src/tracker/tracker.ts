@@ -28,8 +28,8 @@ export interface TrackerDeps {
   db: Db;
   bus: EventBus;
   clock: Clock;
-  /** True when Jellyfin is not configured: Jellyseerr's "available" is then taken as is. */
-  trustAvailableHint: boolean;
+  /** True while Jellyfin is not configured: Jellyseerr's "available" is then taken as is. */
+  trustAvailableHint: () => boolean;
 }
 
 type Correlation =
@@ -159,7 +159,7 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
       mediaType: before.mediaType,
       observations: store.observationsOf(requestId),
       now: now(),
-      trustAvailableHint,
+      trustAvailableHint: trustAvailableHint(),
     });
     const info = derived.info;
     const next = {

@@ -34,9 +34,12 @@ export interface NzbgetDaemon {
     paused?: boolean;
     drone?: string;
   }): Promise<{ nzbId: number }>;
-  /** Removes a queued download (`GroupDelete`, which leaves a `DELETED/MANUAL` history entry) or a history entry (`HistoryFinalDelete`). */
+  /**
+   * Removes a queued download (`GroupDelete`: it moves to the history as `DELETED/MANUAL`) or a
+   * history entry (`HistoryFinalDelete`).
+   */
   remove(input: { nzbId: number }): Promise<void>;
-  /** The global download limit in KB/s; 0 lifts it. */
+  /** The global download limit (NZBGet's `rate`) in KiB/s (200 → `DownloadLimit` 204800 B/s); 0 lifts it. */
   setRate(input: { kilobytesPerSecond: number }): Promise<void>;
   /** Any JSON-RPC method with positional params; throws on an RPC error. */
   rpc(method: string, params: unknown[]): Promise<unknown>;
