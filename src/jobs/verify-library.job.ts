@@ -212,6 +212,15 @@ export function createVerifyLibraryJob({
       });
       const observations: Observation[] = [];
       let failed = false;
+      // One incremental index refresh per instance and cycle; the look-ups below share it.
+      for (const jf of candidates.length > 0 ? instances : []) {
+        try {
+          await jf.library.refresh();
+        } catch (error) {
+          failed = true;
+          logger.warn({ err: error, service: jf.name }, 'Jellyfin index refresh failed');
+        }
+      }
       for (let i = 0; i < candidates.length && !failed; i += CONCURRENCY) {
         const chunk = candidates.slice(i, i + CONCURRENCY);
         await Promise.all(
