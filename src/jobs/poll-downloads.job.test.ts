@@ -18,12 +18,15 @@ class ScriptedDownloader implements Downloader {
   items: DownloadItem[] = [];
   calls = 0;
   failure: IntegrationError | null = null;
+  /** While set, listItems waits for it: a client that does not answer. */
+  hang: Promise<void> | null = null;
   constructor(readonly kind: DownloaderKind) {}
   async testConnection() {
     return { version: '1' };
   }
   async listItems() {
     this.calls += 1;
+    if (this.hang) await this.hang;
     if (this.failure) throw this.failure;
     return this.items.map((item) => ({ ...item }));
   }
@@ -274,6 +277,26 @@ describe('poll-downloads job', () => {
     clients[1]!.downloader.items = [item(HASH_A, { progress: 0.4 })];
     await job().run();
     expect((await only()).progress).toBe(0.4);
+  });
+
+  it('applies each client’s answer at once, so one that does not answer holds up no other', async () => {
+    const slow = instance('transmission', 'Transmission');
+    let answer = () => {};
+    slow.downloader.hang = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    clients = [slow, clients[0]!];
+    await t.hooks([
+      [
+        'radarr',
+        radarrGrab({ ...movie, downloadId: HASH_A, downloadClientType: 'Flood', downloadClient: 'Flood' }),
+      ],
+    ]);
+    clients[1]!.downloader.items = [item(HASH_A, { progress: 0.4 })];
+    const cycle = job().run();
+    await expect.poll(async () => (await only()).progress).toBe(0.4);
+    answer();
+    await cycle;
   });
 
   it('remembers completed downloads in *arr categories that no request knows, until one claims them', async () => {

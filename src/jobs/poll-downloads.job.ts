@@ -157,16 +157,26 @@ export function createPollDownloadsJob({
     }
   }
 
-  async function listAll(targets: Polled[]): Promise<Map<string, DownloadItem[]>> {
-    // Every client at once: one that is down (timeouts, breaker) never delays the others.
-    const results = await Promise.allSettled(targets.map(listOne));
-    const byInstance = new Map<string, DownloadItem[]>();
-    results.forEach((result, i) => {
-      const target = targets[i]!;
-      if (result.status === 'fulfilled') byInstance.set(target.instance.id, result.value);
-      else logger.warn({ service: target.instance.name, err: result.reason }, 'download client poll failed');
-    });
-    return byInstance;
+  /** Completed downloads in an *arr category that no request knows, for the desync check. */
+  function rememberUnclaimed(target: Polled, items: DownloadItem[]): void {
+    const unclaimed = items
+      .filter(
+        (item) =>
+          item.state === 'completed' &&
+          item.category !== null &&
+          categories.has(item.category.toLowerCase()) &&
+          !downloads.isKnown(downloadKey(item.arrId)),
+      )
+      .map((item) => ({
+        serviceId: target.instance.id,
+        arrId: item.arrId,
+        name: item.name,
+        category: item.category,
+        contentPath: item.contentPath ?? item.savePath,
+        sizeBytes: item.sizeBytes,
+        completedAt: item.completedAt,
+      }));
+    if (unclaimed.length > 0) downloads.rememberUnclaimed(unclaimed, clock.now().toISOString());
   }
 
   return {
@@ -190,53 +200,42 @@ export function createPollDownloadsJob({
         for (const c of holder ? [holder] : candidateInstances(f.download, instances))
           targets.set(c.instance.id, c);
       }
-      const listed = await listAll([...targets.values()]);
-
-      const index = new Map<string, Array<{ item: DownloadItem; holder: Polled }>>();
-      for (const [id, items] of listed) {
-        const holder = targets.get(id)!;
-        for (const item of items) {
-          const key = downloadKey(item.arrId);
-          index.set(key, [...(index.get(key) ?? []), { item, holder }]);
+      // Every client at once, each one's answer applied as soon as it comes: a client that is down
+      // (timeouts, retries, the breaker) never holds up the others' progress.
+      let written = 0;
+      const apply = (target: Polled, items: DownloadItem[]): void => {
+        const byKey = new Map(items.map((item) => [downloadKey(item.arrId), item]));
+        const observations: Observation[] = [];
+        for (const f of followed) {
+          const item = byKey.get(f.download.key);
+          if (!item) continue;
+          // Only an instance the grab allows: another client may hold the same torrent (a seeding copy).
+          if (!candidateInstances(f.download, instances).includes(target)) continue;
+          const holder = holders.get(f.download.key);
+          if (holder !== undefined && holder !== target.instance.id && targets.has(holder)) continue;
+          holders.set(f.download.key, target.instance.id);
+          if (item.category) categories.add(item.category.toLowerCase());
+          const now = fingerprint(item);
+          if (reported.get(f.download.key) === now) continue;
+          reported.set(f.download.key, now);
+          observations.push(...observationsFor(f, item, target));
         }
-      }
-
-      const observations: Observation[] = [];
-      for (const f of followed) {
-        // Only an instance the grab allows: another client may hold the same torrent (a seeding copy).
-        const allowed = candidateInstances(f.download, instances);
-        const match = index.get(f.download.key)?.find((x) => allowed.includes(x.holder));
-        if (!match) continue;
-        holders.set(f.download.key, match.holder.instance.id);
-        if (match.item.category) categories.add(match.item.category.toLowerCase());
-        const now = fingerprint(match.item);
-        if (reported.get(f.download.key) === now) continue;
-        reported.set(f.download.key, now);
-        observations.push(...observationsFor(f, match.item, match.holder));
-      }
-      if (observations.length > 0) tracker.ingest(observations);
-
-      const at = clock.now().toISOString();
-      const unclaimed = [...listed].flatMap(([serviceId, items]) =>
-        items
-          .filter(
-            (item) =>
-              item.state === 'completed' &&
-              item.category !== null &&
-              categories.has(item.category.toLowerCase()) &&
-              !downloads.isKnown(downloadKey(item.arrId)),
-          )
-          .map((item) => ({
-            serviceId,
-            arrId: item.arrId,
-            name: item.name,
-            category: item.category,
-            contentPath: item.contentPath ?? item.savePath,
-            sizeBytes: item.sizeBytes,
-            completedAt: item.completedAt,
-          })),
+        if (observations.length > 0) tracker.ingest(observations);
+        written += observations.length;
+        rememberUnclaimed(target, items);
+      };
+      await Promise.all(
+        [...targets.values()].map(async (target) => {
+          let items: DownloadItem[];
+          try {
+            items = await listOne(target);
+          } catch (error) {
+            logger.warn({ service: target.instance.name, err: error }, 'download client poll failed');
+            return;
+          }
+          apply(target, items);
+        }),
       );
-      if (unclaimed.length > 0) downloads.rememberUnclaimed(unclaimed, at);
       downloads.forgetClaimed();
 
       // Forget what is no longer followed, so memory stays bounded.
@@ -244,7 +243,7 @@ export function createPollDownloadsJob({
       for (const key of reported.keys()) if (!live.has(key)) reported.delete(key);
       for (const key of holders.keys()) if (!live.has(key)) holders.delete(key);
 
-      last = { polled: [...targets.values()].map((c) => c.instance.name), observations: observations.length };
+      last = { polled: [...targets.values()].map((c) => c.instance.name), observations: written };
       return idle ? idleIntervalMs : activeIntervalMs;
     },
   };
