@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/support/daemons/daemon-process.js';
 import type { DownloadItem } from '../downloader/downloader.js';
 import { describeDownloaderContract } from '../downloader/downloader.test-suite.js';
-import { IntegrationError } from '../shared/integration-error.js';
+import { integrationFailure as errorOf } from '../shared/integration-error.test-utils.js';
 import type { ResilienceOptions } from '../shared/service-http.js';
 import { createDelugeDownloader } from './deluge.client.js';
 import {
@@ -45,15 +45,6 @@ describeDownloaderContract('Deluge fake', async () => {
     stop: () => fake.close(),
   };
 });
-
-async function errorOf(promise: Promise<unknown>): Promise<IntegrationError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(IntegrationError);
-  return error as IntegrationError;
-}
 
 describe('Deluge client against the fake', () => {
   let fake: DelugeFake;

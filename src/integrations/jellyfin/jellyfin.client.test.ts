@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_RESILIENCE } from '../../../test/support/test-app.js';
-import { IntegrationError } from '../shared/integration-error.js';
+import { integrationFailure as failure } from '../shared/integration-error.test-utils.js';
 import {
   createJellyfinClient,
   createJellyfinLibrary,
@@ -34,15 +34,6 @@ afterEach(async () => {
 
 function connect(apiKey = fake.apiKey, url = fake.url): JellyfinClient {
   return createJellyfinClient({ url, apiKey, resilience: TEST_RESILIENCE });
-}
-
-async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(IntegrationError);
-  return error as IntegrationError;
 }
 
 const itemCalls = () => fake.calls.filter((call) => call.path.startsWith('/Items'));

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/support/daemons/daemon-process.js';
 import type { DownloadItem } from '../downloader/downloader.js';
 import { describeDownloaderContract } from '../downloader/downloader.test-suite.js';
-import { IntegrationError } from '../shared/integration-error.js';
+import { integrationFailure as failure } from '../shared/integration-error.test-utils.js';
 import type { ResilienceOptions } from '../shared/service-http.js';
 import { createNzbgetDownloader } from './nzbget.client.js';
 import { type NzbgetFake, type NzbgetFakeOptions, nzbgetSizeFields, startNzbgetFake } from './nzbget.fake.js';
@@ -25,15 +25,6 @@ function connect(url: string, password = PASSWORD) {
 }
 
 const drone = () => randomBytes(16).toString('hex');
-
-async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(IntegrationError);
-  return error as IntegrationError;
-}
 
 describeDownloaderContract('NZBGet fake', async () => {
   const fake = await startNzbgetFake({ username: USER, password: PASSWORD });

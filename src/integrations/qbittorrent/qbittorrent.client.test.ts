@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/support/daemons/daemon-process.js';
 import type { DownloadItem } from '../downloader/downloader.js';
 import { describeDownloaderContract } from '../downloader/downloader.test-suite.js';
-import { IntegrationError } from '../shared/integration-error.js';
+import { integrationFailure as failure } from '../shared/integration-error.test-utils.js';
 import type { ResilienceOptions } from '../shared/service-http.js';
 import { createQbittorrentDownloader } from './qbittorrent.client.js';
 import {
@@ -25,15 +25,6 @@ const PASSWORD = 'fake-secret';
 
 function connect(url: string, password: string | undefined = PASSWORD, username: string | undefined = USER) {
   return createQbittorrentDownloader({ url, username, password, resilience: RESILIENCE });
-}
-
-async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(IntegrationError);
-  return error as IntegrationError;
 }
 
 describeDownloaderContract('qBittorrent fake', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/support/daemons/daemon-process.js';
 import { TEST_RESILIENCE } from '../../../test/support/test-app.js';
-import { IntegrationError } from '../shared/integration-error.js';
+import { integrationFailure as failure } from '../shared/integration-error.test-utils.js';
 import {
   createShokoClient,
   loginToShoko,
@@ -25,15 +25,6 @@ async function start(options: ShokoFakeOptions = {}): Promise<ShokoFake> {
 
 const connect = (server: ShokoFake, apiKey = server.apiKey) =>
   createShokoClient({ url: server.url, apiKey, resilience: TEST_RESILIENCE });
-
-async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(IntegrationError);
-  return error as IntegrationError;
-}
 
 describe('connection test and version', () => {
   it('returns the server version with a good key', async () => {

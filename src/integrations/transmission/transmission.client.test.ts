@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/support/daemons/daemon-process.js';
 import type { DownloadItem } from '../downloader/downloader.js';
 import { describeDownloaderContract } from '../downloader/downloader.test-suite.js';
-import { IntegrationError } from '../shared/integration-error.js';
+import { integrationFailure as failure } from '../shared/integration-error.test-utils.js';
 import type { ResilienceOptions } from '../shared/service-http.js';
 import { createTransmissionDownloader, transmissionRpcUrl, trTorrentToItem } from './transmission.client.js';
 import {
@@ -32,15 +32,6 @@ function connect(url: string, credentials: { username?: string; password?: strin
     password: 'password' in credentials ? credentials.password : PASSWORD,
     resilience: RESILIENCE,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(IntegrationError);
-  return error as IntegrationError;
 }
 
 describeDownloaderContract('Transmission fake', async () => {

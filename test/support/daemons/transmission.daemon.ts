@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TORRENT_FIELDS } from '../../../src/integrations/transmission/transmission.client.js';
 import { ensureDir, freePort, type RunningDaemon, startDaemon, throwawayDir } from './daemon-process.js';
 
 export interface TransmissionDaemon {
@@ -52,26 +53,7 @@ export interface TransmissionDaemon {
 }
 
 const RAW_FIELDS = [
-  'id',
-  'hashString',
-  'name',
-  'downloadDir',
-  'totalSize',
-  'sizeWhenDone',
-  'leftUntilDone',
-  'percentDone',
-  'metadataPercentComplete',
-  'isFinished',
-  'isStalled',
-  'eta',
-  'status',
-  'error',
-  'errorString',
-  'rateDownload',
-  'rateUpload',
-  'addedDate',
-  'doneDate',
-  'labels',
+  ...TORRENT_FIELDS,
   'peersConnected',
   'queuePosition',
   'recheckProgress',
