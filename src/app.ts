@@ -3,13 +3,16 @@ import pino, { type Logger } from 'pino';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/database.js';
+import type { Outage } from './domain/stuck.js';
 import { buildServer } from './http/server.js';
 import type { ResilienceOptions } from './integrations/shared/service-http.js';
 import { webhookParsers } from './integrations/webhook-parsers.js';
 import { type RunningJob, startJob } from './jobs/job-runner.js';
 import { createPollDownloadsJob } from './jobs/poll-downloads.job.js';
+import { createReviewRequestsJob } from './jobs/review-requests.job.js';
 import { createShokoWiring, type ShokoWiring } from './jobs/shoko-wiring.js';
 import { createVerifyLibraryJob } from './jobs/verify-library.job.js';
+import { currentOutages } from './services/outages.js';
 import { createSecretBox } from './services/secret-box.js';
 import { createServiceStore } from './services/service.store.js';
 import { createServiceConnections, type ServiceConnections } from './services/service-connections.js';
@@ -37,6 +40,11 @@ export interface App {
   pollDownloads: RunningJob & { lastCycle(): { polled: string[]; observations: number } };
   /** `runOnce` runs a verify cycle now (tests); the loop runs every VERIFY_INTERVAL_SECONDS. */
   verifyLibrary: RunningJob & { runOnce(): Promise<number>; lastCycle(): { checked: number; found: number } };
+  /** Derives open requests again with the current time (time-based problems), once a minute. */
+  reviewRequests: RunningJob & {
+    runOnce(): Promise<number>;
+    lastCycle(): { reviewed: number; changed: number };
+  };
   shoko: ShokoWiring;
   close(): Promise<void>;
 }
@@ -61,7 +69,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const bus = createEventBus();
   // Filled in below: whether a Jellyfin is configured decides how Jellyseerr's "available" counts.
   let jellyfinConfigured = (): boolean => Boolean(config.JELLYFIN_URL);
-  const tracker = createTracker({ db, bus, clock, trustAvailableHint: () => !jellyfinConfigured() });
+  let outages = (): ReadonlySet<Outage> => new Set();
+  const tracker = createTracker({
+    db,
+    bus,
+    clock,
+    trustAvailableHint: () => !jellyfinConfigured(),
+    thresholds: {
+      noReleaseMinutes: config.STUCK_NO_RELEASE_MINUTES,
+      stalledMinutes: config.STUCK_STALLED_MINUTES,
+      metadataMinutes: config.STUCK_METADATA_MINUTES,
+      notImportedMinutes: config.STUCK_NOT_IMPORTED_MINUTES,
+      notInLibraryMinutes: config.STUCK_NOT_IN_LIBRARY_MINUTES,
+      animeMatchMinutes: config.STUCK_ANIME_MATCH_MINUTES,
+      slowMinutes: config.STUCK_SLOW_MINUTES ?? null,
+    },
+    outages: () => outages(),
+  });
   const inbox = createInbox({ db, clock });
   const worker = createInboxWorker({ db, inbox, tracker, parsers: webhookParsers, bus, logger });
   const queries = createRequestQueries({ db });
@@ -73,6 +97,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const connections = createServiceConnections({ directory, resilience: options.resilience });
   jellyfinConfigured = () => connections.all().some((c) => c.jellyfin !== null);
+  outages = () => currentOutages(connections.all());
   const pollJob = createPollDownloadsJob({
     connections,
     downloads: createDownloadQueries({ db }),
@@ -135,6 +160,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const running = startJob({ job: pollJob, logger });
   const pollDownloads = Object.assign(running, { lastCycle: pollJob.lastCycle });
   const verifying = startJob({ job: verifyJob, logger });
+  const reviewJob = createReviewRequestsJob({ db, tracker, intervalMs: 60_000 });
+  const reviewing = startJob({ job: reviewJob, logger });
+  const reviewRequests = Object.assign(reviewing, { runOnce: reviewJob.run, lastCycle: reviewJob.lastCycle });
   const verifyLibrary = Object.assign(verifying, { runOnce: verifyJob.run, lastCycle: verifyJob.lastCycle });
   shoko.start();
   // A new grab or a new client: poll now rather than at the idle pace. An import, a Shoko match or
@@ -170,11 +198,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     connections,
     pollDownloads,
     verifyLibrary,
+    reviewRequests,
     shoko,
     async close() {
       unsubscribe();
       await running.stop();
       await verifying.stop();
+      await reviewing.stop();
       await shoko.stop();
       worker.stop();
       await server.close();

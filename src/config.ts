@@ -7,6 +7,7 @@ const url = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .transform((u) => u.replace(/\/+$/, ''));
 const seconds = z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0');
+const minutes = z.coerce.number({ error: 'must be a number of minutes' }).positive('must be more than 0');
 const optionalText = z.string().trim().min(1).optional();
 
 /** The environment, as api.md documents it. Each key: meaning and default. */
@@ -20,6 +21,13 @@ export const envSchema = z.object({
   POLL_INTERVAL_SECONDS: seconds.default(5),
   RECONCILE_INTERVAL_SECONDS: seconds.default(60),
   VERIFY_INTERVAL_SECONDS: seconds.default(30),
+  STUCK_NO_RELEASE_MINUTES: minutes.default(120),
+  STUCK_STALLED_MINUTES: minutes.default(30),
+  STUCK_METADATA_MINUTES: minutes.default(15),
+  STUCK_NOT_IMPORTED_MINUTES: minutes.default(20),
+  STUCK_NOT_IN_LIBRARY_MINUTES: minutes.default(30),
+  STUCK_ANIME_MATCH_MINUTES: minutes.default(60),
+  STUCK_SLOW_MINUTES: minutes.optional().describe('flag downloads whose ETA is longer; unset: off'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JELLYSEERR_URL: url.optional(),
   JELLYSEERR_API_KEY: optionalText,

@@ -4,6 +4,7 @@ import { type Derived, deriveRequest } from './derive.js';
 import {
   animeMoviePath,
   animeSeveralDownloadsPath,
+  NEVER_STUCK,
   PATH_NOW,
   regularMoviePath,
   regularSeasonPackPath,
@@ -38,7 +39,13 @@ const PATHS: PathCase[] = [
 ];
 
 function derive(mediaType: MediaType, observations: readonly StoredObservation[]): Derived {
-  return deriveRequest({ mediaType, observations, now: PATH_NOW, trustAvailableHint: false });
+  return deriveRequest({
+    mediaType,
+    observations,
+    now: PATH_NOW,
+    trustAvailableHint: false,
+    thresholds: NEVER_STUCK,
+  });
 }
 
 /** The parts the brief pins down regardless of timing: states of the request, episodes, downloads. */

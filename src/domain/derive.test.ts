@@ -9,6 +9,7 @@ import {
   HASH_A,
   HASH_B,
   HASH_C,
+  NEVER_STUCK,
   PATH_NOW,
 } from './observation.test-utils.js';
 import type { StoredObservation } from './observations.js';
@@ -23,6 +24,7 @@ function derive(
     mediaType: observations[0]?.media.mediaType ?? 'movie',
     now: NOW,
     trustAvailableHint: false,
+    thresholds: NEVER_STUCK,
     ...options,
     observations,
   });

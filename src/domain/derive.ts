@@ -11,6 +11,7 @@ import { downloadKey } from './observations.js';
 import { stableJson } from './stable-json.js';
 import type { MediaType, Problem, State } from './states.js';
 import { PROGRESS_RANK } from './states.js';
+import { DEFAULT_STUCK_THRESHOLDS, type Outage, type StuckThresholds, stuckProblem } from './stuck.js';
 
 /**
  * The pure derivation core (architecture.md §4): the state of a movie, of each episode and of a
@@ -27,6 +28,10 @@ export interface DeriveInput {
   now: string;
   /** True when Jellyfin is not configured: Jellyseerr's `available_hint` then counts as available. */
   trustAvailableHint: boolean;
+  /** How long each stage may take before it is a problem; defaults apply when absent. */
+  thresholds?: StuckThresholds | undefined;
+  /** Services that are down: their silence is not evidence of a stuck request. */
+  outages?: ReadonlySet<Outage> | undefined;
 }
 
 export type DownloadState =
@@ -632,6 +637,23 @@ function importMatchedByPath(o: ObsOf<'imported'>, matchedTails: ReadonlySet<str
 }
 
 export function deriveRequest(input: DeriveInput): Derived {
+  const derived = deriveFacts(input);
+  if (derived.problem !== null) return derived;
+  const problem = stuckProblem({
+    mediaType: input.mediaType,
+    state: derived.state,
+    isAnime: derived.info.isAnime,
+    downloads: derived.downloads,
+    observations: canonicalize(input.observations),
+    now: input.now,
+    thresholds: input.thresholds ?? DEFAULT_STUCK_THRESHOLDS,
+    outages: input.outages ?? new Set(),
+  });
+  return problem ? { ...derived, problem } : derived;
+}
+
+/** State, episodes, downloads and the problems the facts themselves show (no clock involved). */
+function deriveFacts(input: DeriveInput): Derived {
   const obs = canonicalize(input.observations);
   const info = deriveInfo(obs, input.mediaType);
   const attempts = buildAttempts(obs);

@@ -10,6 +10,18 @@ import type {
   StoredObservation,
 } from './observations.js';
 import type { MediaType } from './states.js';
+import type { StuckThresholds } from './stuck.js';
+
+/** Thresholds no test of the facts alone ever reaches: time-based problems stay out of the way. */
+export const NEVER_STUCK: StuckThresholds = {
+  noReleaseMinutes: Number.POSITIVE_INFINITY,
+  stalledMinutes: Number.POSITIVE_INFINITY,
+  metadataMinutes: Number.POSITIVE_INFINITY,
+  notImportedMinutes: Number.POSITIVE_INFINITY,
+  notInLibraryMinutes: Number.POSITIVE_INFINITY,
+  animeMatchMinutes: Number.POSITIVE_INFINITY,
+  slowMinutes: null,
+};
 
 /**
  * Builders for observation paths in tests. Each call appends one observation with the next id and a

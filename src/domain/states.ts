@@ -41,7 +41,17 @@ export const PROGRESS_RANK: Partial<Record<State, number>> = {
 };
 
 /** Problem codes known to the core. Later rules (stalled, import_desync, ...) extend this union. */
-export type ProblemCode = 'download_failed' | 'request_failed' | 'import_blocked' | 'anime_not_matched';
+export type ProblemCode =
+  | 'download_failed'
+  | 'request_failed'
+  | 'import_blocked'
+  | 'anime_not_matched'
+  | 'no_release'
+  | 'stalled'
+  | 'metadata_stuck'
+  | 'slow'
+  | 'import_desync'
+  | 'not_in_library';
 
 /** Why a request is stuck or failed, in words a user understands. Data, not an exception. */
 export interface Problem {

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { ServiceStatus } from '../integrations/shared/service-http.js';
+import { isFailing } from '../services/outages.js';
 import type { Inbox } from './inbox.js';
 import type { RequestQueries } from './request-queries.js';
 
@@ -69,10 +70,7 @@ export function createHealthReport(deps: {
     const services = instances.map((instance): ServiceHealth => {
       const webhook = statuses.get(instance.kind);
       const { status } = instance;
-      const failing =
-        status.circuit === 'open' ||
-        (status.lastErrorAt !== null &&
-          (status.lastSuccessAt === null || status.lastErrorAt > status.lastSuccessAt));
+      const failing = isFailing(status);
       const message = failing
         ? `${status.lastErrorKind ?? 'error'}: ${status.lastError ?? 'failing'}`
         : (webhookMessage(instance.kind) ??

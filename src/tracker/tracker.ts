@@ -5,6 +5,7 @@ import { type Derived, deriveRequest } from '../domain/derive.js';
 import type { Observation } from '../domain/observations.js';
 import { stableJson } from '../domain/stable-json.js';
 import type { State } from '../domain/states.js';
+import type { Outage, StuckThresholds } from '../domain/stuck.js';
 import { describeObservation, describeState } from '../domain/timeline.js';
 import { KEY_TIERS, type KeyTier, keysOf, seasonsOf, type TieredKey } from './correlation-keys.js';
 import type { EventBus, TrackerEvent } from './event-bus.js';
@@ -30,6 +31,10 @@ export interface TrackerDeps {
   clock: Clock;
   /** True while Jellyfin is not configured: Jellyseerr's "available" is then taken as is. */
   trustAvailableHint: () => boolean;
+  /** How long each stage may take before it is a problem (defaults when absent). */
+  thresholds?: StuckThresholds | undefined;
+  /** Services that are down now: their silence is not evidence (the outage guard). */
+  outages?: (() => ReadonlySet<Outage>) | undefined;
 }
 
 type Correlation =
@@ -43,7 +48,7 @@ type Correlation =
  * derived request, its timeline and its live event out, all in the caller's transaction.
  * Events are published only after the transaction commits.
  */
-export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDeps) {
+export function createTracker({ db, bus, clock, trustAvailableHint, thresholds, outages }: TrackerDeps) {
   const now = () => clock.now().toISOString();
 
   const store = createTrackerStore(db);
@@ -160,6 +165,8 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
       observations: store.observationsOf(requestId),
       now: now(),
       trustAvailableHint: trustAvailableHint(),
+      thresholds,
+      outages: outages?.(),
     });
     const info = derived.info;
     const next = {
@@ -295,6 +302,19 @@ export function createTracker({ db, bus, clock, trustAvailableHint }: TrackerDep
   }
 
   return {
+    /**
+     * Derives the given requests again with the current time: time-based problems (stuck for too
+     * long) appear and clear without any new observation. Writes and publishes only what changed.
+     */
+    refresh(requestIds: readonly string[]): number {
+      const changed = new Set<string>();
+      const events = db.$client.transaction(() => {
+        for (const id of requestIds) recompute(id, undefined, changed);
+        return recordEvents(changed);
+      })();
+      for (const event of events) bus.publish(event);
+      return changed.size;
+    },
     /**
      * Applies observations in one transaction (`extra` runs in it too, e.g. marking an inbox row
      * processed). better-sqlite3's transactions nest as savepoints, so a caller may batch calls in

@@ -1,0 +1,36 @@
+import { notInArray } from 'drizzle-orm';
+import type { Db } from '../db/database.js';
+import * as schema from '../db/schema.js';
+import type { Tracker } from '../tracker/tracker.js';
+import type { Job } from './job-runner.js';
+
+/**
+ * Time passing is evidence too: once a minute every open request is derived again with the current
+ * time, so "stalled for 30 minutes" or "imported an hour ago and not in Jellyfin" shows up (and
+ * clears) even when no webhook or poll brings anything new.
+ */
+export function createReviewRequestsJob({
+  db,
+  tracker,
+  intervalMs,
+}: {
+  db: Db;
+  tracker: Tracker;
+  intervalMs: number;
+}): Job & { lastCycle(): { reviewed: number; changed: number } } {
+  let last = { reviewed: 0, changed: 0 };
+  return {
+    name: 'review-requests',
+    lastCycle: () => last,
+    async run(): Promise<number> {
+      const ids = db
+        .select({ id: schema.requests.id })
+        .from(schema.requests)
+        .where(notInArray(schema.requests.state, ['available', 'declined', 'deleted']))
+        .all()
+        .map((row) => row.id);
+      last = { reviewed: ids.length, changed: ids.length > 0 ? tracker.refresh(ids) : 0 };
+      return intervalMs;
+    },
+  };
+}
