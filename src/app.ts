@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { createActionExecutor, createActionPlanner } from './actions/action-plans.js';
+import { type Actions, createActions } from './actions/actions.js';
+import { createOutbox } from './actions/outbox.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/database.js';
@@ -10,6 +13,7 @@ import { webhookParsers } from './integrations/webhook-parsers.js';
 import { type RunningJob, startJob } from './jobs/job-runner.js';
 import { createPollDownloadsJob } from './jobs/poll-downloads.job.js';
 import { createReviewRequestsJob } from './jobs/review-requests.job.js';
+import { createRunOutboxJob } from './jobs/run-outbox.job.js';
 import { createShokoWiring, type ShokoWiring } from './jobs/shoko-wiring.js';
 import { createVerifyLibraryJob } from './jobs/verify-library.job.js';
 import { currentOutages } from './services/outages.js';
@@ -45,6 +49,9 @@ export interface App {
     runOnce(): Promise<number>;
     lastCycle(): { reviewed: number; changed: number };
   };
+  /** Sends the outbox's commands (every 5 s, and at once when one is queued). */
+  runOutbox: RunningJob & { runOnce(): Promise<number> };
+  actions: Actions;
   shoko: ShokoWiring;
   close(): Promise<void>;
 }
@@ -127,6 +134,25 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     intervalMs: config.VERIFY_INTERVAL_SECONDS * 1000,
     anime: shoko.matcher,
   });
+  const outbox = createOutbox({ db, clock });
+  let outboxRunning: RunningJob | null = null;
+  const actions = createActions({
+    outbox,
+    planner: createActionPlanner({ connections }),
+    library: libraryQueries,
+    tracker,
+    clock,
+    dryRun: config.DRY_RUN,
+    autoActions: new Set(config.AUTO_ACTIONS),
+    onQueued: () => outboxRunning?.wake(),
+  });
+  const outboxJob = createRunOutboxJob({
+    outbox,
+    execute: createActionExecutor({ connections }),
+    actions,
+    logger,
+    intervalMs: 5_000,
+  });
   const server = await buildServer({
     logger,
     version: VERSION,
@@ -156,11 +182,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     events: { bus, queries, apiKey: config.API_KEY, heartbeatMs: options.heartbeatMs ?? 15_000 },
     services: { directory, connections, apiKey: config.API_KEY, resilience: options.resilience },
+    actions: { actions, apiKey: config.API_KEY },
   });
   const running = startJob({ job: pollJob, logger });
   const pollDownloads = Object.assign(running, { lastCycle: pollJob.lastCycle });
   const verifying = startJob({ job: verifyJob, logger });
-  const reviewJob = createReviewRequestsJob({ db, tracker, intervalMs: 60_000 });
+  outboxRunning = startJob({ job: outboxJob, logger });
+  const runOutbox = Object.assign(outboxRunning, { runOnce: outboxJob.run });
+  const reviewJob = createReviewRequestsJob({
+    db,
+    tracker,
+    intervalMs: 60_000,
+    afterReview: () => actions.autoFix(),
+  });
   const reviewing = startJob({ job: reviewJob, logger });
   const reviewRequests = Object.assign(reviewing, { runOnce: reviewJob.run, lastCycle: reviewJob.lastCycle });
   const verifyLibrary = Object.assign(verifying, { runOnce: verifyJob.run, lastCycle: verifyJob.lastCycle });
@@ -199,12 +233,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     pollDownloads,
     verifyLibrary,
     reviewRequests,
+    runOutbox,
+    actions,
     shoko,
     async close() {
       unsubscribe();
       await running.stop();
       await verifying.stop();
       await reviewing.stop();
+      await runOutbox.stop();
       await shoko.stop();
       worker.stop();
       await server.close();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ACTION_NAMES } from './actions/action-catalog.js';
 
 const url = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
@@ -27,6 +28,28 @@ export const envSchema = z.object({
   STUCK_NOT_IMPORTED_MINUTES: minutes.default(20),
   STUCK_NOT_IN_LIBRARY_MINUTES: minutes.default(30),
   STUCK_ANIME_MATCH_MINUTES: minutes.default(60),
+  DRY_RUN: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .describe('record the commands the tracker would send, and send none'),
+  AUTO_ACTIONS: z
+    .string()
+    .default('force_import,refresh_downloads,jellyfin_scan,shoko_rescan')
+    .transform((v) =>
+      v.trim() === 'none'
+        ? []
+        : v
+            .split(',')
+            .map((a) => a.trim())
+            .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.enum(ACTION_NAMES, { error: `must list actions out of ${ACTION_NAMES.join(', ')}, or none` }),
+      ),
+    )
+    .describe('the fixes the tracker runs by itself'),
   STUCK_SLOW_MINUTES: minutes.optional().describe('flag downloads whose ETA is longer; unset: off'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JELLYSEERR_URL: url.optional(),

@@ -184,3 +184,32 @@ export const unclaimedDownloads = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.serviceId, t.arrId] })],
 );
+
+/**
+ * Outgoing commands (force an import, search again, ask Jellyfin to scan), written before they are
+ * sent and run by the outbox job with retries: a crash never loses one, and `dedupe_key` keeps the
+ * same command from being queued twice (not once per reconcile cycle).
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: text('request_id'),
+    action: text('action').notNull(),
+    /** Which service instance runs it (`/api/services` id). */
+    serviceId: text('service_id').notNull(),
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    /** The command's arguments as JSON. */
+    payload: text('payload').notNull(),
+    /** `pending`, `done`, `failed` (gave up) or `dry_run` (recorded, never sent). */
+    status: text('status').notNull(),
+    /** `user` (an API call) or `auto` (a problem's safe fix). */
+    origin: text('origin').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
+);

@@ -133,6 +133,18 @@ export type ObservationFact =
   | { kind: 'anime_matched'; path: string }
   /** Shoko hashed the file but could not match it on AniDB (FileNotMatched); `reason` in plain words. */
   | { kind: 'anime_not_matched'; path: string; reason: string }
+  /** The tracker ran (or, in a dry run, would have run) a command from its outbox. */
+  | {
+      kind: 'action_taken';
+      action: string;
+      outcome: 'sent' | 'failed' | 'dry_run';
+      /** What is asked, as an infinitive: "ask Jellyfin to scan for 2 files". */
+      todo: string;
+      /** The same, done: "Asked Jellyfin to scan for 2 files". */
+      done: string;
+      /** Why it failed, for `failed`. */
+      detail?: string | undefined;
+    }
   /** The tracker asked a service to look at new files (a Jellyfin library scan, a Shoko rescan). */
   | { kind: 'library_scan_requested'; service: 'jellyfin' | 'shoko'; paths: string[] }
   /** Jellyfin has the item as a playable item. */

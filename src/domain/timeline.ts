@@ -162,6 +162,10 @@ export function describeObservation(o: Observation): string {
       return `${source} matched "${pathTail(o.path)}"`;
     case 'anime_not_matched':
       return `${source} could not match "${pathTail(o.path)}": ${o.reason}`;
+    case 'action_taken':
+      if (o.outcome === 'dry_run') return `Dry run: would ${o.todo} (nothing was sent)`;
+      if (o.outcome === 'failed') return `Could not ${o.todo}: ${o.detail ?? 'no reason given'}`;
+      return o.done;
     case 'library_scan_requested': {
       const what = o.paths.length === 1 ? `"${pathTail(o.paths[0] ?? '')}"` : `${o.paths.length} files`;
       return o.service === 'jellyfin'

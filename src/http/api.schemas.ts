@@ -1,10 +1,17 @@
 import { z } from 'zod';
+import { ACTION_NAMES } from '../actions/action-catalog.js';
 import { STATES } from '../domain/states.js';
 
 /** zod schemas of the public API (api.md); they validate input and document /docs. */
 export const stateSchema = z.enum(STATES);
 
-export const problemSchema = z.object({ code: z.string(), message: z.string(), since: z.string() });
+export const problemSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  since: z.string(),
+  /** Fixes that may help, for `POST /api/requests/{id}/actions/{action}`. */
+  actions: z.array(z.enum(ACTION_NAMES)),
+});
 
 export const requestSummarySchema = z.object({
   id: z.string(),

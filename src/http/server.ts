@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { type ActionsDeps, actionsRoutes } from './actions.routes.js';
 import { type ApiDeps, apiRoutes } from './api.routes.js';
 import { registerErrorHandler } from './errors.js';
 import { type EventsDeps, eventsRoutes } from './events.routes.js';
@@ -15,6 +16,7 @@ export interface ServerDeps {
   api: ApiDeps;
   events: EventsDeps;
   services: ServicesDeps;
+  actions: ActionsDeps;
   version: string;
 }
 
@@ -54,6 +56,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => apiRoutes(scope, deps.api));
   await app.register(async (scope) => eventsRoutes(scope, deps.events));
   await app.register(async (scope) => servicesRoutes(scope, deps.services));
+  await app.register(async (scope) => actionsRoutes(scope, deps.actions));
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
   return app;
 }

@@ -13,10 +13,13 @@ export function createReviewRequestsJob({
   db,
   tracker,
   intervalMs,
+  afterReview,
 }: {
   db: Db;
   tracker: Tracker;
   intervalMs: number;
+  /** Runs after each review: the automatic fixes of the problems found. */
+  afterReview?: (() => void) | undefined;
 }): Job & { lastCycle(): { reviewed: number; changed: number } } {
   let last = { reviewed: 0, changed: 0 };
   return {
@@ -30,6 +33,7 @@ export function createReviewRequestsJob({
         .all()
         .map((row) => row.id);
       last = { reviewed: ids.length, changed: ids.length > 0 ? tracker.refresh(ids) : 0 };
+      afterReview?.();
       return intervalMs;
     },
   };

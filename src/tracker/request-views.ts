@@ -1,3 +1,4 @@
+import { ACTIONS_FOR_PROBLEM, type ActionName } from '../actions/action-catalog.js';
 import type * as schema from '../db/schema.js';
 import type { DownloadView, EpisodeView } from '../domain/derive.js';
 import type { Problem, State } from '../domain/states.js';
@@ -21,7 +22,8 @@ export interface RequestSummary {
   source: 'jellyseerr' | 'radarr' | 'sonarr';
   posterUrl: string | null;
   progress: number | null;
-  problem: Problem | null;
+  /** With the actions that may fix it (`POST /api/requests/{id}/actions/{action}`). */
+  problem: (Problem & { actions: ActionName[] }) | null;
   /** TV: how many in-scope episodes are in each state ("5 downloading · 3 downloaded"). */
   episodeCounts: Partial<Record<State, number>>;
   requestedSeasons: number[];
@@ -62,6 +64,12 @@ export function parseEpisodes(row: RequestRow): EpisodeView[] {
   return JSON.parse(row.episodes) as EpisodeView[];
 }
 
+function problemView(stored: string | null): RequestSummary['problem'] {
+  if (!stored) return null;
+  const problem = JSON.parse(stored) as Problem;
+  return { ...problem, actions: ACTIONS_FOR_PROBLEM[problem.code] ?? [] };
+}
+
 export function toSummary(row: RequestRow): RequestSummary {
   const episodeCounts: Partial<Record<State, number>> = {};
   for (const e of parseEpisodes(row)) {
@@ -82,7 +90,7 @@ export function toSummary(row: RequestRow): RequestSummary {
     source: row.source,
     posterUrl: row.posterUrl,
     progress: row.progress,
-    problem: row.problem ? (JSON.parse(row.problem) as Problem) : null,
+    problem: problemView(row.problem),
     episodeCounts,
     requestedSeasons: JSON.parse(row.requestedSeasons) as number[],
     createdAt: row.createdAt,

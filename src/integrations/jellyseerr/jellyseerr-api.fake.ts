@@ -38,6 +38,9 @@
  * Keys the real service sends that the spec does not define are sent too, and listed (with their
  * source) in `jellyseerr-api.fake.test.ts`, which checks every answer against the spec.
  *
+ * Approving a request moves its media to PROCESSING, declining a movie back to UNKNOWN (Seerr's
+ * `updateParentStatus`); availability is otherwise set with `updateMedia`.
+ *
  * Test controls: `addUser`, `addTitle` (TMDB side), `addRequest` (creates the media record on first
  * use, and the title when given one), `updateRequest`, `updateMedia`, `removeRequest`, `setDown`
  * (503 or refused connections), `calls`, `onCall`.
@@ -190,7 +193,8 @@ export interface JellyseerrFakeRequestInput {
   updatedAt?: string;
   /**
    * The media status in the request's quality. Default: what Seerr leaves after the request —
-   * pending → `pending`, approved/failed → `processing`, declined → `unknown`, completed → `available`.
+   * pending → `pending`, approved/failed → `processing`, declined → `unknown`,
+   * completed → `available`.
    */
   mediaStatus?: JellyseerrFakeMediaStatus;
   /** Adds the TMDB title when there is none yet. */
@@ -491,11 +495,38 @@ export async function startJellyseerrApiFake(
     const request = requests.get(id);
     if (!request) throw new Error(`no request ${id}`);
     if (patch.modifiedBy !== undefined && patch.modifiedBy !== null) user(patch.modifiedBy);
-    if (patch.status !== undefined) request.status = patch.status;
     if (patch.modifiedBy !== undefined) request.modifiedById = patch.modifiedBy;
     if (patch.seasons !== undefined) request.seasons = [...patch.seasons];
     request.updatedAt = patch.updatedAt ?? iso();
+    if (patch.status !== undefined && patch.status !== request.status) {
+      request.status = patch.status;
+      updateParentStatus(request);
+    }
     return request;
+  }
+
+  /** Seerr's `MediaRequestSubscriber.updateParentStatus`: what an approval or decline does to the media. */
+  function updateParentStatus(request: JellyseerrFakeRequest): void {
+    const media = medias.get(request.mediaId);
+    if (!media) return;
+    const key = request.is4k ? 'status4k' : 'status';
+    if (
+      request.status === 'approved' &&
+      !['available', 'partially_available', 'processing'].includes(media[key])
+    ) {
+      media[key] = 'processing';
+    } else if (request.status === 'declined' && request.type === 'movie' && media[key] !== 'deleted') {
+      media[key] = 'unknown';
+    } else if (request.status === 'declined' && request.type === 'tv' && media[key] === 'pending') {
+      const otherPending = [...requests.values()].some(
+        (r) =>
+          r.mediaId === media.id && r.is4k === request.is4k && r.id !== request.id && r.status === 'pending',
+      );
+      if (!otherPending) media[key] = 'unknown';
+    } else {
+      return;
+    }
+    media.updatedAt = request.updatedAt;
   }
 
   function updateMedia(

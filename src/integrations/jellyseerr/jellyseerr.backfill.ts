@@ -38,7 +38,7 @@ export function observationsForRequest({
 }): Observation[] {
   if (media.type !== request.type || media.tmdbId !== request.tmdbId) {
     throw new Error(
-      `media ${media.type} ${media.tmdbId} is not the title of request ${request.id} (${request.type} ${request.tmdbId})`,
+      `${media.type} ${media.tmdbId} is not the title of request ${request.id} (${request.type} ${request.tmdbId})`,
     );
   }
   const fact = factFor(request);
@@ -51,7 +51,8 @@ export function observationsForRequest({
       media: mediaRef({ request, media }),
       jellyseerrRequestId: request.id,
       requestedBy: request.requestedBy ?? undefined,
-      requestedSeasons: request.type === 'tv' && request.seasons.length > 0 ? [...request.seasons] : undefined,
+      requestedSeasons:
+        request.type === 'tv' && request.seasons.length > 0 ? [...request.seasons] : undefined,
     },
   ];
 }
@@ -62,12 +63,16 @@ const SAME_INSERT_MS = 1_000;
 function factFor(request: JellyseerrRequest): ObservationFact | undefined {
   const available =
     request.mediaStatus === 'available' ||
-    (request.type === 'tv' && request.status === 'completed' && request.mediaStatus === 'partially_available');
+    (request.type === 'tv' &&
+      request.status === 'completed' &&
+      request.mediaStatus === 'partially_available');
   switch (request.status) {
     case 'pending':
       return { kind: 'requested' };
     case 'approved':
-      return available ? { kind: 'available_hint' } : { kind: 'approved', automatic: approvedAutomatically(request) };
+      return available
+        ? { kind: 'available_hint' }
+        : { kind: 'approved', automatic: approvedAutomatically(request) };
     case 'declined':
       return { kind: 'declined' };
     case 'failed':
@@ -84,7 +89,8 @@ function approvedAutomatically(request: JellyseerrRequest): boolean {
 
 function mediaRef({ request, media }: { request: JellyseerrRequest; media: JellyseerrMedia }): MediaRef {
   // The webhook's subject is `${title} (${year})`, or the title alone without a release date.
-  const subject = media.title === null ? undefined : media.year === null ? media.title : `${media.title} (${media.year})`;
+  const subject =
+    media.title === null ? undefined : media.year === null ? media.title : `${media.title} (${media.year})`;
   const { title, year } = splitSubject(subject);
   return {
     mediaType: request.type,

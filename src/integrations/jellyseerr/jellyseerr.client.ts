@@ -112,7 +112,11 @@ export interface JellyseerrClient extends ServiceConnection {
   /**
    * Every movie and series request changed at or after `since` (all requests without it), newest
    * change first, each once. Pages through `GET /request?sort=modified` and stops at the first page
-   * that reaches back past `since`, or at the end.
+   * that reaches back past `since`, or at the end. A request that changes while the pages are read
+   * jumps to the first page, already read: it is left for the next call, so pass as `since` the
+   * time the previous call started, not when it ended. `since` counts from its whole second
+   * (Jellyseerr's SQLite times have no milliseconds); a request may so come back twice, which the
+   * tracker's fingerprints absorb.
    */
   requestsSince(options?: {
     /** ISO 8601. */
@@ -182,8 +186,8 @@ type ApiMediaRequest = z.output<typeof mediaRequestSchema>;
 
 const DEFAULT_PAGE_SIZE = 100;
 
-function badResponse(message: string, status?: number): IntegrationError {
-  return new IntegrationError('bad_response', message, status === undefined ? {} : { status });
+function badResponse(message: string): IntegrationError {
+  return new IntegrationError('bad_response', message);
 }
 
 function isoTime(value: string, what: string): string {
@@ -226,7 +230,9 @@ function normaliseRequest(raw: ApiMediaRequest, what: string): JellyseerrRequest
     : mediaStatusName(media.status, `${what}.media.status`);
   const modifiedBy = userSchema.safeParse(raw.modifiedBy);
   const seasons =
-    raw.type === 'tv' ? [...new Set((raw.seasons ?? []).map((s) => s.seasonNumber))].sort((a, b) => a - b) : [];
+    raw.type === 'tv'
+      ? [...new Set((raw.seasons ?? []).map((s) => s.seasonNumber))].sort((a, b) => a - b)
+      : [];
   return {
     id: raw.id,
     status,
@@ -288,7 +294,12 @@ export function createJellyseerrClient({
   };
 
   function page({ take, skip }: { take: number; skip: number }) {
-    const query = new URLSearchParams({ take: String(take), skip: String(skip), filter: 'all', sort: 'modified' });
+    const query = new URLSearchParams({
+      take: String(take),
+      skip: String(skip),
+      filter: 'all',
+      sort: 'modified',
+    });
     return http.call(`api/v1/request?${query}`, { headers }, (answer) => {
       const parsed = parseWith(requestPageSchema, ok(answer, 'request list'), 'request list');
       if (!parsed.ok) throw badResponse(`Jellyseerr ${parsed.error}`);
@@ -319,8 +330,11 @@ export function createJellyseerrClient({
       if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
         throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
       }
-      const sinceTime = since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(since);
-      if (Number.isNaN(sinceTime)) throw new RangeError(`since is not an ISO time: ${JSON.stringify(since)}`);
+      const sinceParsed = since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(since);
+      if (Number.isNaN(sinceParsed))
+        throw new RangeError(`since is not an ISO time: ${JSON.stringify(since)}`);
+      // Jellyseerr on SQLite keeps whole seconds: a change at 12:00:00.700 reads as 12:00:00.000.
+      const sinceTime = Math.floor(sinceParsed / 1000) * 1000;
       const seen = new Set<number>();
       const found: JellyseerrRequest[] = [];
       for (let skip = 0; ; skip += pageSize) {
@@ -357,7 +371,9 @@ export function createJellyseerrClient({
           title: (type === 'movie' ? title.title : title.name) ?? null,
           year: yearOf(type === 'movie' ? title.releaseDate : title.firstAirDate),
           posterUrl: posterPath === undefined ? null : `${TMDB_POSTER_BASE}${posterPath}`,
-          mediaStatus: title.mediaInfo ? mediaStatusName(title.mediaInfo.status, `${what} mediaInfo.status`) : null,
+          mediaStatus: title.mediaInfo
+            ? mediaStatusName(title.mediaInfo.status, `${what} mediaInfo.status`)
+            : null,
           mediaStatus4k:
             title.mediaInfo?.status4k === undefined || title.mediaInfo.status4k === null
               ? null

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import type { ServiceConnections } from '../services/service-connections.js';
+import type { LibraryCandidate } from '../tracker/library-queries.js';
+import type { ActionName } from './action-catalog.js';
+
+/** A command ready for the outbox: where it goes, what it carries, how the timeline words it. */
+export interface PlannedAction {
+  serviceId: string;
+  /** Same request, same command, same arguments: one row. */
+  dedupeKey: string;
+  payload: Record<string, unknown> & { todo: string; done: string };
+}
+
+export type Plan = { ok: true; plan: PlannedAction } | { ok: false; reason: string };
+
+function digest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}
+
+function files(count: number): string {
+  return count === 1 ? 'the imported file' : `${count} imported files`;
+}
+
+/**
+ * Turns "do X for this request" into a concrete command, or says why it does not apply. Each action
+ * knows which service runs it and what that service needs.
+ */
+export function createActionPlanner({ connections }: { connections: ServiceConnections }) {
+  const planners: Partial<Record<ActionName, (request: LibraryCandidate) => Plan>> = {
+    jellyfin_scan(request) {
+      const jellyfin = connections.all().find((c) => c.jellyfin !== null);
+      if (!jellyfin) return { ok: false, reason: 'no Jellyfin is configured' };
+      if (request.importedPaths.length === 0) return { ok: false, reason: 'nothing was imported yet' };
+      const payload = {
+        paths: request.importedPaths,
+        mediaType: request.row.mediaType,
+        tmdbId: request.row.tmdbId,
+        tvdbId: request.row.tvdbId,
+        todo: `ask Jellyfin to scan for ${files(request.importedPaths.length)}`,
+        done: `Asked Jellyfin to scan for ${files(request.importedPaths.length)}`,
+      };
+      return {
+        ok: true,
+        plan: {
+          serviceId: jellyfin.instance.id,
+          dedupeKey: `jellyfin_scan:${request.row.id}:${digest(request.importedPaths)}`,
+          payload,
+        },
+      };
+    },
+  };
+
+  return {
+    plan(action: ActionName, request: LibraryCandidate): Plan {
+      const planner = planners[action];
+      if (!planner) return { ok: false, reason: `${action} is not available yet` };
+      return planner(request);
+    },
+  };
+}
+
+export type ActionPlanner = ReturnType<typeof createActionPlanner>;
+
+/** Runs one outbox command against its service; throws (an IntegrationError) when it fails. */
+export function createActionExecutor({ connections }: { connections: ServiceConnections }) {
+  return async function execute(row: { action: string; serviceId: string; payload: string }): Promise<void> {
+    const target = connections.get(row.serviceId);
+    if (!target) throw new Error('the service this command was for is no longer configured');
+    const payload = JSON.parse(row.payload) as Record<string, unknown>;
+    if (row.action === 'jellyfin_scan' && target.jellyfin) {
+      const { client } = target.jellyfin;
+      await client.notifyMediaUpdated({ paths: payload.paths as string[] });
+      if (payload.mediaType === 'movie' && typeof payload.tmdbId === 'number') {
+        await client.notifyMovieUpdated({ tmdbId: payload.tmdbId });
+      }
+      if (payload.mediaType === 'tv' && typeof payload.tvdbId === 'number') {
+        await client.notifySeriesUpdated({ tvdbId: payload.tvdbId });
+      }
+      return;
+    }
+    throw new Error(`${row.action} cannot run on ${target.instance.name}`);
+  };
+}
+
+export type ActionExecutor = ReturnType<typeof createActionExecutor>;
