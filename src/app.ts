@@ -12,6 +12,7 @@ import type { ResilienceOptions } from './integrations/shared/service-http.js';
 import { webhookParsers } from './integrations/webhook-parsers.js';
 import { type RunningJob, startJob } from './jobs/job-runner.js';
 import { createPollDownloadsJob } from './jobs/poll-downloads.job.js';
+import { createReconcileJob } from './jobs/reconcile.job.js';
 import { createReviewRequestsJob } from './jobs/review-requests.job.js';
 import { createRunOutboxJob } from './jobs/run-outbox.job.js';
 import { createShokoWiring, type ShokoWiring } from './jobs/shoko-wiring.js';
@@ -26,6 +27,7 @@ import { createEventBus, type EventBus } from './tracker/event-bus.js';
 import { createHealthReport } from './tracker/health.js';
 import { createInbox } from './tracker/inbox.js';
 import { createInboxWorker, type InboxWorker } from './tracker/inbox-worker.js';
+import { createJobState } from './tracker/job-state.js';
 import { createLibraryQueries } from './tracker/library-queries.js';
 import { createRequestQueries } from './tracker/request-queries.js';
 import { createTracker, type Tracker } from './tracker/tracker.js';
@@ -48,6 +50,11 @@ export interface App {
   reviewRequests: RunningJob & {
     runOnce(): Promise<number>;
     lastCycle(): { reviewed: number; changed: number };
+  };
+  /** Reads back what webhooks missed (Jellyseerr backfill), every RECONCILE_INTERVAL_SECONDS. */
+  reconcile: RunningJob & {
+    runOnce(): Promise<number>;
+    lastCycle(): { jellyseerrRequests: number; observations: number };
   };
   /** Sends the outbox's commands (every 5 s, and at once when one is queued). */
   runOutbox: RunningJob & { runOnce(): Promise<number> };
@@ -189,6 +196,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const verifying = startJob({ job: verifyJob, logger });
   outboxRunning = startJob({ job: outboxJob, logger });
   const runOutbox = Object.assign(outboxRunning, { runOnce: outboxJob.run });
+  const reconcileJob = createReconcileJob({
+    jellyseerrs: () =>
+      connections
+        .all()
+        .flatMap((c) =>
+          c.jellyseerr ? [{ id: c.instance.id, name: c.instance.name, client: c.jellyseerr }] : [],
+        ),
+    state: createJobState({ db }),
+    tracker,
+    clock,
+    logger,
+    intervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
+  });
+  const reconciling = startJob({ job: reconcileJob, logger });
+  const reconcile = Object.assign(reconciling, {
+    runOnce: reconcileJob.run,
+    lastCycle: reconcileJob.lastCycle,
+  });
   const reviewJob = createReviewRequestsJob({
     db,
     tracker,
@@ -233,6 +258,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     pollDownloads,
     verifyLibrary,
     reviewRequests,
+    reconcile,
     runOutbox,
     actions,
     shoko,
@@ -241,6 +267,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await running.stop();
       await verifying.stop();
       await reviewing.stop();
+      await reconciling.stop();
       await runOutbox.stop();
       await shoko.stop();
       worker.stop();

@@ -213,3 +213,9 @@ export const outbox = sqliteTable(
   },
   (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
 );
+
+/** Small pieces of job state that must survive a restart (e.g. when Jellyseerr was last read). */
+export const jobState = sqliteTable('job_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -6,7 +6,10 @@ import {
   type JellyfinClient,
   type JellyfinLibrary,
 } from '../integrations/jellyfin/jellyfin.client.js';
-import { createJellyseerrClient } from '../integrations/jellyseerr/jellyseerr.client.js';
+import {
+  createJellyseerrClient,
+  type JellyseerrClient,
+} from '../integrations/jellyseerr/jellyseerr.client.js';
 import { createNzbgetDownloader } from '../integrations/nzbget/nzbget.client.js';
 import { createQbittorrentDownloader } from '../integrations/qbittorrent/qbittorrent.client.js';
 import { createSabnzbdDownloader } from '../integrations/sabnzbd/sabnzbd.client.js';
@@ -56,11 +59,17 @@ export interface Connected {
   jellyfin: { client: JellyfinClient; library: JellyfinLibrary } | null;
   /** Set for Shoko. */
   shoko: ShokoClient | null;
+  /** Set for Jellyseerr. */
+  jellyseerr: JellyseerrClient | null;
 }
 
 /** Builds the client of an instance, for a connection test of settings not saved yet, too. */
 export function connect(instance: ServiceInstance, resilience?: ResilienceOptions): Connected {
-  const none = { downloader: null, jellyfin: null, shoko: null };
+  const none = { downloader: null, jellyfin: null, shoko: null, jellyseerr: null };
+  if (instance.kind === 'jellyseerr') {
+    const client = createJellyseerrClient({ url: instance.url, apiKey: apiKeyOf(instance), resilience });
+    return { ...none, instance, connection: client, jellyseerr: client };
+  }
   if (instance.kind === 'jellyfin') {
     const client = createJellyfinClient({ url: instance.url, apiKey: apiKeyOf(instance), resilience });
     return {
