@@ -13,6 +13,7 @@ import { webhookParsers } from './integrations/webhook-parsers.js';
 import { type RunningJob, startJob } from './jobs/job-runner.js';
 import { createPollDownloadsJob } from './jobs/poll-downloads.job.js';
 import { createReconcileJob } from './jobs/reconcile.job.js';
+import type { ArrInstance } from './jobs/reconcile-arr.js';
 import { createReviewRequestsJob } from './jobs/review-requests.job.js';
 import { createRunOutboxJob } from './jobs/run-outbox.job.js';
 import { createShokoWiring, type ShokoWiring } from './jobs/shoko-wiring.js';
@@ -112,9 +113,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const connections = createServiceConnections({ directory, resilience: options.resilience });
   jellyfinConfigured = () => connections.all().some((c) => c.jellyfin !== null);
   outages = () => currentOutages(connections.all());
+  const downloadQueries = createDownloadQueries({ db });
   const pollJob = createPollDownloadsJob({
     connections,
-    downloads: createDownloadQueries({ db }),
+    downloads: downloadQueries,
     tracker,
     clock,
     logger,
@@ -203,6 +205,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         .flatMap((c) =>
           c.jellyseerr ? [{ id: c.instance.id, name: c.instance.name, client: c.jellyseerr }] : [],
         ),
+    arrs: () =>
+      connections
+        .all()
+        .flatMap((c): ArrInstance[] =>
+          c.arr ? [{ id: c.instance.id, name: c.instance.name, ...c.arr } as ArrInstance] : [],
+        ),
+    isKnown: (key) => downloadQueries.isKnown(key),
     state: createJobState({ db }),
     tracker,
     clock,

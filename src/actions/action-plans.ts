@@ -26,7 +26,52 @@ function files(count: number): string {
  * knows which service runs it and what that service needs.
  */
 export function createActionPlanner({ connections }: { connections: ServiceConnections }) {
+  /** The Radarr (movies) or Sonarr (series) instance of a request: the one that spoke of it, else the first. */
+  function arrFor(request: LibraryCandidate) {
+    const app = request.row.mediaType === 'movie' ? 'radarr' : 'sonarr';
+    const all = connections.all().filter((c) => c.arr?.app === app);
+    const named = request.arr?.instance.toLowerCase();
+    return all.find((c) => c.instance.name.toLowerCase() === named) ?? all[0];
+  }
+  const arrName = (request: LibraryCandidate) => (request.row.mediaType === 'movie' ? 'Radarr' : 'Sonarr');
+
   const planners: Partial<Record<ActionName, (request: LibraryCandidate) => Plan>> = {
+    force_import(request) {
+      const arr = arrFor(request);
+      if (!arr) return { ok: false, reason: `no ${arrName(request)} is configured` };
+      const download = request.completedDownloads.find((d) => d.path);
+      if (!download?.path) return { ok: false, reason: 'no completed download with a known path' };
+      const name = request.row.mediaType === 'movie' ? 'DownloadedMoviesScan' : 'DownloadedEpisodesScan';
+      return {
+        ok: true,
+        plan: {
+          serviceId: arr.instance.id,
+          dedupeKey: `force_import:${request.row.id}:${download.downloadId}`,
+          payload: {
+            command: { name, path: download.path, downloadClientId: download.downloadId },
+            todo: `ask ${arr.instance.name} to import the completed download`,
+            done: `Asked ${arr.instance.name} to import the completed download (${name})`,
+          },
+        },
+      };
+    },
+    refresh_downloads(request) {
+      const arr = arrFor(request);
+      if (!arr) return { ok: false, reason: `no ${arrName(request)} is configured` };
+      return {
+        ok: true,
+        plan: {
+          serviceId: arr.instance.id,
+          // Once per request and hour: a refresh is cheap, but not once per cycle.
+          dedupeKey: `refresh_downloads:${request.row.id}:${Math.floor(Date.now() / 3_600_000)}`,
+          payload: {
+            command: { name: 'RefreshMonitoredDownloads' },
+            todo: `ask ${arr.instance.name} to refresh its monitored downloads`,
+            done: `Asked ${arr.instance.name} to refresh its monitored downloads`,
+          },
+        },
+      };
+    },
     jellyfin_scan(request) {
       const jellyfin = connections.all().find((c) => c.jellyfin !== null);
       if (!jellyfin) return { ok: false, reason: 'no Jellyfin is configured' };
@@ -76,6 +121,12 @@ export function createActionExecutor({ connections }: { connections: ServiceConn
       if (payload.mediaType === 'tv' && typeof payload.tvdbId === 'number') {
         await client.notifySeriesUpdated({ tvdbId: payload.tvdbId });
       }
+      return;
+    }
+    if ((row.action === 'force_import' || row.action === 'refresh_downloads') && target.arr) {
+      const command = payload.command as { name: string } & Record<string, unknown>;
+      const sent = await target.arr.client.command(command);
+      if (sent.status === 'failed') throw new Error(sent.message ?? `${command.name} failed`);
       return;
     }
     throw new Error(`${row.action} cannot run on ${target.instance.name}`);

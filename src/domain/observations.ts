@@ -68,6 +68,8 @@ export interface DownloadRef {
   name?: string | undefined;
   /** Size in bytes. */
   sizeBytes?: number | undefined;
+  /** Where the client keeps the downloaded file or folder (what an *arr imports from). */
+  path?: string | undefined;
 }
 
 export interface ImportedFile {

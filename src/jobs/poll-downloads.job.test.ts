@@ -55,7 +55,15 @@ function instance(kind: DownloaderKind, name: string): Polled {
     version: '1',
   };
   const downloader = new ScriptedDownloader(kind);
-  return { instance: i, connection: downloader, downloader, jellyfin: null, shoko: null, jellyseerr: null };
+  return {
+    instance: i,
+    connection: downloader,
+    downloader,
+    jellyfin: null,
+    shoko: null,
+    jellyseerr: null,
+    arr: null,
+  };
 }
 
 function item(arrId: string, patch: Partial<DownloadItem> = {}): DownloadItem {

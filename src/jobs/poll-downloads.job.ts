@@ -118,6 +118,7 @@ export function createPollDownloadsJob({
       clientType: download.clientType ?? holder.instance.kind,
       name: item.name,
       sizeBytes: item.sizeBytes,
+      path: item.contentPath ?? item.savePath ?? undefined,
     };
     if (item.state === 'failed') {
       const reason = item.error ?? `${holder.instance.name} reports the download as failed`;

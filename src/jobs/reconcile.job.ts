@@ -5,6 +5,7 @@ import type { JellyseerrClient, JellyseerrMedia } from '../integrations/jellysee
 import type { JobState } from '../tracker/job-state.js';
 import type { Tracker } from '../tracker/tracker.js';
 import type { Job } from './job-runner.js';
+import { type ArrInstance, reconcileArr } from './reconcile-arr.js';
 
 /** On the very first run, how far back Jellyseerr's requests are read. */
 const FIRST_BACKFILL_MS = 7 * 24 * 3_600_000;
@@ -24,9 +25,14 @@ export interface JellyseerrInstance {
  *
  * Jellyseerr: requests created, approved, declined or failed since the last run (7 days back on the
  * first), the bookmark kept across restarts, so the tracker being down loses nothing.
+ * Radarr/Sonarr: the whole queue (grabs no webhook told of, blocked imports, failures) and the history
+ * since the last run (imports and failures): one queue read (1,000 records a page) and one history
+ * read per instance and cycle, however many requests are open.
  */
 export function createReconcileJob({
   jellyseerrs,
+  arrs,
+  isKnown,
   state,
   tracker,
   clock,
@@ -34,6 +40,9 @@ export function createReconcileJob({
   intervalMs,
 }: {
   jellyseerrs: () => JellyseerrInstance[];
+  arrs: () => ArrInstance[];
+  /** Whether a request already knows this download key. */
+  isKnown: (downloadKey: string) => boolean;
   state: JobState;
   tracker: Tracker;
   clock: Clock;
@@ -41,6 +50,21 @@ export function createReconcileJob({
   intervalMs: number;
 }): Job & { lastCycle(): { jellyseerrRequests: number; observations: number } } {
   let last = { jellyseerrRequests: 0, observations: 0 };
+
+  async function reconcileArrs(): Promise<number> {
+    let count = 0;
+    for (const instance of arrs()) {
+      try {
+        const observations = await reconcileArr({ instance, state, isKnown, now: clock.now() });
+        if (observations.length > 0) tracker.ingest(observations);
+        count += observations.length;
+      } catch (error) {
+        // Down for now: the history bookmark stays, the next run reads from there.
+        logger.warn({ err: error, service: instance.name }, `${instance.name} reconcile failed`);
+      }
+    }
+    return count;
+  }
 
   async function backfill(instance: JellyseerrInstance): Promise<{ requests: number; observations: number }> {
     const key = `jellyseerr-backfill:${instance.id}`;
@@ -83,6 +107,7 @@ export function createReconcileJob({
           logger.warn({ err: error, service: instance.name }, 'Jellyseerr backfill failed');
         }
       }
+      totals.observations += await reconcileArrs();
       last = totals;
       return intervalMs;
     },

@@ -12,13 +12,14 @@ import {
 } from '../integrations/jellyseerr/jellyseerr.client.js';
 import { createNzbgetDownloader } from '../integrations/nzbget/nzbget.client.js';
 import { createQbittorrentDownloader } from '../integrations/qbittorrent/qbittorrent.client.js';
+import { createRadarrClient, type RadarrClient } from '../integrations/radarr/radarr.client.js';
 import { createSabnzbdDownloader } from '../integrations/sabnzbd/sabnzbd.client.js';
 import type { ServiceConnection } from '../integrations/service-connection.js';
-import { createArrClient } from '../integrations/shared/arr-client.js';
 import type { ResilienceOptions } from '../integrations/shared/service-http.js';
 import { createShokoClient, type ShokoClient } from '../integrations/shoko/shoko.client.js';
+import { createSonarrClient, type SonarrClient } from '../integrations/sonarr/sonarr.client.js';
 import { createTransmissionDownloader } from '../integrations/transmission/transmission.client.js';
-import { isDownloaderKind, type ServiceKind } from './service-catalog.js';
+import { isDownloaderKind } from './service-catalog.js';
 import type { ServiceDirectory, ServiceInstance } from './service-directory.js';
 
 /** The registry: kind → client factory. Adding a download client = one folder + one line here. */
@@ -30,25 +31,7 @@ const DOWNLOADER_FACTORIES = {
   nzbget: createNzbgetDownloader,
 } satisfies Record<DownloaderKind, DownloaderFactory>;
 
-type Connector = (input: {
-  instance: ServiceInstance;
-  resilience: ResilienceOptions | undefined;
-}) => ServiceConnection;
-
 const apiKeyOf = (instance: ServiceInstance) => instance.secrets.apiKey ?? '';
-
-const OTHER_CONNECTORS = {
-  radarr: ({ instance, resilience }) =>
-    createArrClient({ app: 'Radarr', url: instance.url, apiKey: apiKeyOf(instance), resilience }),
-  sonarr: ({ instance, resilience }) =>
-    createArrClient({ app: 'Sonarr', url: instance.url, apiKey: apiKeyOf(instance), resilience }),
-  jellyseerr: ({ instance, resilience }) =>
-    createJellyseerrClient({ url: instance.url, apiKey: apiKeyOf(instance), resilience }),
-  jellyfin: ({ instance, resilience }) =>
-    createJellyfinClient({ url: instance.url, apiKey: apiKeyOf(instance), resilience }),
-  shoko: ({ instance, resilience }) =>
-    createShokoClient({ url: instance.url, apiKey: apiKeyOf(instance), resilience }),
-} satisfies Record<Exclude<ServiceKind, DownloaderKind>, Connector>;
 
 export interface Connected {
   instance: ServiceInstance;
@@ -61,11 +44,21 @@ export interface Connected {
   shoko: ShokoClient | null;
   /** Set for Jellyseerr. */
   jellyseerr: JellyseerrClient | null;
+  /** Set for Radarr and Sonarr. */
+  arr: { app: 'radarr'; client: RadarrClient } | { app: 'sonarr'; client: SonarrClient } | null;
 }
 
 /** Builds the client of an instance, for a connection test of settings not saved yet, too. */
 export function connect(instance: ServiceInstance, resilience?: ResilienceOptions): Connected {
-  const none = { downloader: null, jellyfin: null, shoko: null, jellyseerr: null };
+  const none = { downloader: null, jellyfin: null, shoko: null, jellyseerr: null, arr: null };
+  if (instance.kind === 'radarr') {
+    const client = createRadarrClient({ url: instance.url, apiKey: apiKeyOf(instance), resilience });
+    return { ...none, instance, connection: client, arr: { app: 'radarr', client } };
+  }
+  if (instance.kind === 'sonarr') {
+    const client = createSonarrClient({ url: instance.url, apiKey: apiKeyOf(instance), resilience });
+    return { ...none, instance, connection: client, arr: { app: 'sonarr', client } };
+  }
   if (instance.kind === 'jellyseerr') {
     const client = createJellyseerrClient({ url: instance.url, apiKey: apiKeyOf(instance), resilience });
     return { ...none, instance, connection: client, jellyseerr: client };
@@ -93,11 +86,7 @@ export function connect(instance: ServiceInstance, resilience?: ResilienceOption
     });
     return { ...none, instance, connection: downloader, downloader };
   }
-  return {
-    ...none,
-    instance,
-    connection: OTHER_CONNECTORS[instance.kind]({ instance, resilience }),
-  };
+  throw new Error(`no client for ${instance.kind satisfies never}`);
 }
 
 /**

@@ -2,7 +2,7 @@ import { and, eq, inArray, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import * as schema from '../db/schema.js';
 import type { EpisodeView } from '../domain/derive.js';
-import type { Observation } from '../domain/observations.js';
+import type { ArrRef, Observation } from '../domain/observations.js';
 import type { State } from '../domain/states.js';
 import type { RequestRow } from './request-views.js';
 
@@ -17,6 +17,18 @@ export interface LibraryCandidate {
   matchedPaths: string[];
   /** Jellyseerr said "available": a hint to confirm with Jellyfin. */
   availableHint: boolean;
+  /** Downloads the client reported complete, with the id as the *arr knows it and the client's path. */
+  completedDownloads: Array<{ downloadId: string; path: string | null }>;
+  /** The *arr item (instance name and Radarr movie / Sonarr series id), when an *arr spoke of it. */
+  arr: ArrRef | null;
+}
+
+interface Facts {
+  imported: string[];
+  matched: string[];
+  hint: boolean;
+  completed: Map<string, string | null>;
+  arr: ArrRef | null;
 }
 
 /** States after which Jellyfin (or Shoko) is what the request waits for. */
@@ -37,7 +49,13 @@ export function createLibraryQueries({ db }: { db: Db }) {
           .where(
             and(
               inArray(schema.requestObservations.requestId, requestIds),
-              inArray(schema.observations.kind, ['imported', 'anime_matched', 'available_hint']),
+              inArray(schema.observations.kind, [
+                'imported',
+                'anime_matched',
+                'available_hint',
+                'grabbed',
+                'download_completed',
+              ]),
             ),
           )
           .orderBy(schema.observations.id)
@@ -51,13 +69,21 @@ export function createLibraryQueries({ db }: { db: Db }) {
         .from(schema.requests)
         .where(notInArray(schema.requests.state, ['available', 'declined', 'deleted', 'failed']))
         .all();
-      const byRequest = new Map<string, { imported: string[]; matched: string[]; hint: boolean }>();
+      const byRequest = new Map<string, Facts>();
       for (const fact of factsOf(rows.map((r) => r.id))) {
-        const entry = byRequest.get(fact.requestId) ?? { imported: [], matched: [], hint: false };
+        const entry: Facts = byRequest.get(fact.requestId) ?? {
+          imported: [],
+          matched: [],
+          hint: false,
+          completed: new Map(),
+          arr: null,
+        };
         const o = JSON.parse(fact.data) as Observation;
         if (o.kind === 'imported') entry.imported.push(...o.files.map((f) => f.path));
         if (o.kind === 'anime_matched') entry.matched.push(o.path);
         if (o.kind === 'available_hint') entry.hint = true;
+        if (o.kind === 'download_completed') entry.completed.set(o.download.id, o.download.path ?? null);
+        if (o.media.arr) entry.arr = o.media.arr;
         byRequest.set(fact.requestId, entry);
       }
       return rows.map((row) => {
@@ -69,6 +95,13 @@ export function createLibraryQueries({ db }: { db: Db }) {
           importedPaths: [...new Set(facts?.imported ?? [])],
           matchedPaths: [...new Set(facts?.matched ?? [])],
           availableHint: facts?.hint ?? false,
+          completedDownloads: [...(facts?.completed ?? new Map<string, string | null>())].map(
+            ([downloadId, path]) => ({
+              downloadId,
+              path,
+            }),
+          ),
+          arr: facts?.arr ?? null,
         };
       });
     },

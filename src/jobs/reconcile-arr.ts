@@ -1,0 +1,134 @@
+import { downloadKey, type MediaRef, type Observation } from '../domain/observations.js';
+import type { RadarrClient } from '../integrations/radarr/radarr.client.js';
+import type { RadarrQueueItem, SonarrQueueItem } from '../integrations/shared/arr-client.js';
+import type { SonarrClient } from '../integrations/sonarr/sonarr.client.js';
+import type { JobState } from '../tracker/job-state.js';
+
+/** On the very first run, how far back the *arr's history is read. */
+const FIRST_HISTORY_MS = 24 * 3_600_000;
+/** Read a little before the last run: clocks differ, and history/since compares local times. */
+const OVERLAP_MS = 5 * 60_000;
+
+export type ArrInstance =
+  | { id: string; name: string; app: 'radarr'; client: RadarrClient }
+  | { id: string; name: string; app: 'sonarr'; client: SonarrClient };
+
+function mediaOf(item: RadarrQueueItem | SonarrQueueItem): {
+  media: MediaRef;
+  episodes?: Observation['episodes'];
+} {
+  if ('movie' in item) {
+    const m = item.movie;
+    return {
+      media: {
+        mediaType: 'movie',
+        tmdbId: m?.tmdbId,
+        imdbId: m?.imdbId ?? undefined,
+        title: m?.title ?? undefined,
+        year: m?.year ?? undefined,
+      },
+    };
+  }
+  const s = item.series;
+  const e = item.episode;
+  return {
+    media: {
+      mediaType: 'tv',
+      tvdbId: s?.tvdbId,
+      imdbId: s?.imdbId ?? undefined,
+      title: s?.title ?? undefined,
+      year: s?.year ?? undefined,
+      isAnime: s?.seriesType === 'anime' ? true : undefined,
+    },
+    episodes: e
+      ? [
+          {
+            seasonNumber: e.seasonNumber,
+            episodeNumber: e.episodeNumber,
+            sonarrEpisodeId: e.id,
+            tvdbId: e.tvdbId ?? undefined,
+            title: e.title ?? undefined,
+          },
+        ]
+      : undefined,
+  };
+}
+
+/**
+ * One *arr instance read back: its queue (grabs the tracker never heard of, blocked imports with
+ * the *arr's own messages, failed downloads) and its history since the last run (imports and
+ * failures of downloads). The observations are those the webhooks would have given.
+ */
+export async function reconcileArr({
+  instance,
+  state,
+  isKnown,
+  now,
+}: {
+  instance: ArrInstance;
+  state: JobState;
+  /** Whether a request already knows this download key. */
+  isKnown: (downloadKey: string) => boolean;
+  now: Date;
+}): Promise<Observation[]> {
+  const at = now.toISOString();
+  const source = instance.app;
+  const mediaType = instance.app === 'radarr' ? 'movie' : 'tv';
+  const observations: Observation[] = [];
+
+  const queue: Array<RadarrQueueItem | SonarrQueueItem> = await instance.client.queue();
+  for (const item of queue) {
+    if (!item.downloadId) continue; // a release still waiting in the delay queue
+    const { media, episodes } = mediaOf(item);
+    const base = { source, at, media, episodes } as const;
+    const download = {
+      id: item.downloadId,
+      client: item.downloadClient ?? undefined,
+      name: item.title ?? undefined,
+      sizeBytes: item.sizeBytes > 0 ? item.sizeBytes : undefined,
+    };
+    if (!isKnown(downloadKey(item.downloadId))) {
+      observations.push({ ...base, kind: 'grabbed', download, releaseTitle: item.title ?? undefined });
+    }
+    const messages = item.statusMessages.flatMap((m) =>
+      m.messages.length > 0 ? m.messages : m.title ? [m.title] : [],
+    );
+    const state = item.trackedDownloadState;
+    if (state === 'failed' || state === 'failedPending' || item.status === 'failed') {
+      const reason =
+        item.errorMessage ?? (messages.join('; ') || `${instance.name} marked the download as failed`);
+      observations.push({ ...base, kind: 'download_failed', download, reason });
+    } else if ((state === 'importBlocked' || state === 'importPending') && messages.length > 0) {
+      observations.push({ ...base, kind: 'import_blocked', download, messages });
+    }
+  }
+
+  const key = `arr-history:${instance.id}`;
+  const bookmark = state.get(key);
+  const since = new Date((bookmark ? Date.parse(bookmark) : now.getTime() - FIRST_HISTORY_MS) - OVERLAP_MS);
+  const history = await instance.client.historySince({ date: since.toISOString() });
+  for (const record of history) {
+    if (!record.downloadId) continue; // manual imports: the Download webhook or a file check tells
+    const download = { id: record.downloadId };
+    const base = { source, at: record.date, media: { mediaType } } as const;
+    if (record.eventType === 'downloadFolderImported' && record.data.importedPath) {
+      observations.push({
+        ...base,
+        kind: 'imported',
+        download,
+        files: [{ path: record.data.importedPath, sourcePath: record.data.droppedPath }],
+        isUpgrade: false,
+      });
+    }
+    if (record.eventType === 'downloadFailed') {
+      observations.push({
+        ...base,
+        kind: 'download_failed',
+        download,
+        reason: record.data.message ?? 'download failed',
+      });
+    }
+  }
+  state.set(key, at);
+  return observations;
+}

@@ -1,0 +1,227 @@
+/**
+ * Self-healing with Radarr through HTTP (issue 5 scenarios): the Radarr API fake (its answers are
+ * checked against Radarr's OpenAPI document in its own tests) stands for Radarr; webhooks are lost on
+ * purpose; the reconcile, poll, review and outbox jobs are run by hand.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { jellyseerrNotification } from '../src/integrations/jellyseerr/jellyseerr.fake.js';
+import {
+  type QbittorrentFake,
+  startQbittorrentFake,
+} from '../src/integrations/qbittorrent/qbittorrent.fake.js';
+import { radarrDownload, radarrGrab } from '../src/integrations/radarr/radarr.fake.js';
+import { type RadarrApiFake, startRadarrApiFake } from '../src/integrations/radarr/radarr-api.fake.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const KEY = 'radarr-key';
+const HASH = 'E5'.repeat(20);
+const MINUTE = 60_000;
+const matrix = { movieId: 1, tmdbId: 603, title: 'The Matrix', year: 1999 };
+
+let t: TestApp;
+let radarr: RadarrApiFake;
+let qb: QbittorrentFake | undefined;
+
+afterEach(async () => {
+  await t.close();
+  await radarr.close();
+  await qb?.close();
+  qb = undefined;
+});
+
+async function start(env: Record<string, string> = {}) {
+  radarr = await startRadarrApiFake({ apiKey: KEY });
+  radarr.addMovie({ id: 1, tmdbId: 603, title: 'The Matrix', year: 1999 });
+  t = await startTestApp({
+    RADARR_URL: radarr.url,
+    RADARR_API_KEY: KEY,
+    RECONCILE_INTERVAL_SECONDS: '3600',
+    ...env,
+  });
+}
+const approve = () =>
+  t.hooks([
+    [
+      'jellyseerr',
+      jellyseerrNotification({
+        type: 'MEDIA_AUTO_APPROVED',
+        mediaType: 'movie',
+        tmdbId: 603,
+        requestId: 1,
+        title: 'The Matrix',
+        year: 1999,
+      }),
+    ],
+  ]);
+async function only() {
+  const { items } = await t.list();
+  expect(items).toHaveLength(1);
+  return t.detail(items[0]!.id);
+}
+
+describe('reconcile with Radarr', () => {
+  it('follows a movie whose Grab and Download webhooks were never sent', async () => {
+    await start();
+    await approve();
+    const record = radarr.grab({ movieId: 1, downloadId: HASH });
+    await t.app.reconcile.runOnce();
+    expect(await only()).toMatchObject({
+      state: 'grabbing',
+      downloads: [expect.objectContaining({ downloadId: HASH })],
+    });
+
+    radarr.importDownload({ path: record.outputPath ?? '', downloadClientId: HASH });
+    await t.app.reconcile.runOnce();
+    expect((await only()).state).toBe('importing');
+  });
+
+  it('shows a blocked import with Radarr’s own message', async () => {
+    await start();
+    await approve();
+    radarr.grab({
+      movieId: 1,
+      downloadId: HASH,
+      status: 'completed',
+      trackedDownloadStatus: 'warning',
+      trackedDownloadState: 'importBlocked',
+      statusMessages: [
+        { title: 'The.Matrix.1999.mkv', messages: ['Not an upgrade for existing movie file(s)'] },
+      ],
+    });
+    await t.app.reconcile.runOnce();
+    expect((await only()).problem).toMatchObject({
+      code: 'import_blocked',
+      message: 'Radarr cannot import the download: Not an upgrade for existing movie file(s)',
+    });
+  });
+
+  it('shows a failed download with its reason, and a new grab recovers', async () => {
+    await start();
+    await approve();
+    radarr.grab({
+      movieId: 1,
+      downloadId: HASH,
+      status: 'failed',
+      trackedDownloadStatus: 'error',
+      trackedDownloadState: 'failedPending',
+      errorMessage: 'The torrent is unregistered',
+    });
+    await t.app.reconcile.runOnce();
+    expect(await only()).toMatchObject({
+      state: 'failed',
+      problem: { code: 'download_failed', message: 'Download failed: The torrent is unregistered' },
+    });
+
+    await t.hooks([['radarr', radarrGrab({ ...matrix, downloadId: 'F6'.repeat(20) })]]);
+    expect(await only()).toMatchObject({ state: 'grabbing', problem: null });
+  });
+
+  it('survives Radarr being down: no crash, no strikes, and catches up after', async () => {
+    await start({ STUCK_NO_RELEASE_MINUTES: '60' });
+    await approve();
+    await radarr.setDown(true);
+    await t.app.reconcile.runOnce();
+    t.clock.advance(3 * 60 * MINUTE);
+    await t.app.reviewRequests.runOnce();
+    expect(await only()).toMatchObject({ state: 'approved', problem: null });
+    const health = (await t.api('/api/health')).body as { services: Array<Record<string, unknown>> };
+    expect(health.services.find((s) => s.kind === 'radarr')).toMatchObject({ ok: false });
+
+    await radarr.setDown(false);
+    radarr.grab({ movieId: 1, downloadId: HASH });
+    await t.app.reconcile.runOnce();
+    expect((await only()).state).toBe('grabbing');
+  });
+});
+
+describe('reconcile cost', () => {
+  it('asks Radarr once for the queue and once for the history, however many requests are open', async () => {
+    await start();
+    const hooks: Array<[string, unknown]> = [];
+    for (let n = 0; n < 200; n++) {
+      radarr.addMovie({ id: 100 + n, tmdbId: 10_000 + n, title: `Movie ${n}`, year: 2000 + (n % 20) });
+      radarr.grab({ movieId: 100 + n, downloadId: (n + 1).toString(16).padStart(40, '0').toUpperCase() });
+      hooks.push([
+        'jellyseerr',
+        jellyseerrNotification({
+          type: 'MEDIA_AUTO_APPROVED',
+          mediaType: 'movie',
+          tmdbId: 10_000 + n,
+          requestId: 100 + n,
+          title: `Movie ${n}`,
+          year: 2000 + (n % 20),
+        }),
+      ]);
+    }
+    await t.hooks(hooks);
+    radarr.clearCalls();
+    await t.app.reconcile.runOnce();
+    expect(radarr.calls.map((c) => c.split('?')[0])).toEqual([
+      'GET /api/v3/queue',
+      'GET /api/v3/history/since',
+    ]);
+    expect((await t.list('state=grabbing&limit=500')).total).toBe(200);
+  });
+});
+
+describe('queue desync (edge case 23)', () => {
+  async function desynced(env: Record<string, string> = {}) {
+    qb = await startQbittorrentFake({ username: 'admin', password: 'adminadmin' });
+    await start({
+      QBITTORRENT_URL: qb.url,
+      QBITTORRENT_USERNAME: 'admin',
+      QBITTORRENT_PASSWORD: 'adminadmin',
+      STUCK_NOT_IMPORTED_MINUTES: '20',
+      ...env,
+    });
+    await approve();
+    // Radarr handed the torrent to qBittorrent and lost it from its own queue.
+    qb.addTorrent({
+      hash: HASH.toLowerCase(),
+      name: 'The.Matrix.1999.1080p',
+      category: 'radarr',
+      progress: 1,
+    });
+    radarr.grab({ movieId: 1, downloadId: HASH, queued: false });
+    await t.hooks([['radarr', radarrGrab({ ...matrix, downloadId: HASH })]]);
+    await t.app.pollDownloads.settled();
+    await expect.poll(async () => (await only()).state).toBe('downloaded');
+    t.clock.advance(21 * MINUTE);
+  }
+
+  it('sends the exact DownloadedMoviesScan once, and the request moves on', async () => {
+    await desynced();
+    for (let cycle = 0; cycle < 3; cycle++) {
+      await t.app.reconcile.runOnce();
+      await t.app.reviewRequests.runOnce();
+      await t.app.runOutbox.runOnce();
+    }
+    const sent = radarr.sentCommands('DownloadedMoviesScan');
+    expect(sent).toEqual([
+      {
+        name: 'DownloadedMoviesScan',
+        path: qb!.torrent(HASH.toLowerCase())!.content_path,
+        downloadClientId: HASH,
+      },
+    ]);
+    const detail = await only();
+    expect(detail.problem?.code).toBe('import_desync');
+    expect(detail.timeline.map((e) => e.message)).toContain(
+      'Asked Radarr to import the completed download (DownloadedMoviesScan)',
+    );
+
+    // Radarr imports it and says so.
+    await t.hooks([['radarr', radarrDownload({ ...matrix, downloadId: HASH, movieFileId: 3 })]]);
+    expect(await only()).toMatchObject({ state: 'importing', problem: null });
+  });
+
+  it('sends nothing in a dry run', async () => {
+    await desynced({ DRY_RUN: 'true' });
+    await t.app.reviewRequests.runOnce();
+    await t.app.runOutbox.runOnce();
+    expect(radarr.sentCommands('DownloadedMoviesScan')).toEqual([]);
+    expect((await only()).timeline.map((e) => e.message)).toContain(
+      'Dry run: would ask Radarr to import the completed download (nothing was sent)',
+    );
+  });
+});
