@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { jellyseerrNotification } from '../src/integrations/jellyseerr/jellyseerr.fake.js';
 import { radarrDownload, radarrHealth } from '../src/integrations/radarr/radarr.fake.js';
+import { startArrApiFake } from '../src/integrations/shared/arr-api.fake.js';
 import { sonarrDownloadFile, sonarrEpisodes } from '../src/integrations/sonarr/sonarr.fake.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -26,7 +27,9 @@ interface Health {
 
 describe('what each source reports', () => {
   it('shows a Radarr health issue in /api/health until Radarr says it is restored', async () => {
-    t = await startTestApp({ RADARR_URL: 'http://radarr:7878', RADARR_API_KEY: 'key' });
+    const radarr = await startArrApiFake({ app: 'Radarr', apiKey: 'key' });
+    t = await startTestApp({ RADARR_URL: radarr.url, RADARR_API_KEY: 'key' });
+    onTestFinished(() => radarr.close());
     let health = (await t.api('/api/health')).body as Health;
     expect(health.services).toEqual([
       expect.objectContaining({ kind: 'radarr', ok: true, message: 'no webhook received yet' }),

@@ -71,14 +71,14 @@ export function createHealthReport(deps: {
       const webhook = statuses.get(instance.kind);
       const { status } = instance;
       const failing = isFailing(status);
-      const message = failing
-        ? `${status.lastErrorKind ?? 'error'}: ${status.lastError ?? 'failing'}`
-        : (webhookMessage(instance.kind) ??
-          (status.lastSuccessAt
-            ? 'reachable'
-            : WEBHOOK_KINDS.has(instance.kind)
-              ? 'no webhook received yet'
-              : 'not contacted yet'));
+      // What the tracker saw calling it, then what the service says of itself (its Health webhook).
+      const parts = [
+        failing ? `${status.lastErrorKind ?? 'error'}: ${status.lastError ?? 'failing'}` : null,
+        webhookMessage(instance.kind) ??
+          (WEBHOOK_KINDS.has(instance.kind) ? 'no webhook received yet' : null),
+      ].filter((part): part is string => part !== null);
+      const message =
+        parts.length > 0 ? parts.join('; ') : status.lastSuccessAt ? 'reachable' : 'not contacted yet';
       return {
         name: instance.name,
         kind: instance.kind,
