@@ -74,14 +74,14 @@ export function createActions({
   return {
     /** A person asked for `action` on request `requestId`. */
     request(requestId: string, action: ActionName): RequestAction {
-      const request = library.openRequests().find((c) => c.row.id === requestId);
+      const request = library.openRequests({ includeFailed: true }).find((c) => c.row.id === requestId);
       if (!request) return { ok: false, code: 'not_found', reason: 'no open request with this id' };
       return run(request, action, 'user');
     },
     /** Queues the automatic fix of every open request whose problem has one allowed to run by itself. */
     autoFix(): number {
       let queued = 0;
-      for (const request of library.openRequests()) {
+      for (const request of library.openRequests({ includeFailed: true })) {
         if (!request.row.problem) continue;
         const problem = JSON.parse(request.row.problem) as Problem;
         const action = ACTIONS_FOR_PROBLEM[problem.code].find((a) => ACTIONS[a].safe && autoActions.has(a));

@@ -62,13 +62,10 @@ export function createLibraryQueries({ db }: { db: Db }) {
           .all();
 
   return {
-    /** Every request not finished or failed, with what the library checks need to know. */
-    openRequests(): LibraryCandidate[] {
-      const rows = db
-        .select()
-        .from(schema.requests)
-        .where(notInArray(schema.requests.state, ['available', 'declined', 'deleted', 'failed']))
-        .all();
+    /** Every request not finished (nor failed, unless asked), with what the library checks need to know. */
+    openRequests({ includeFailed = false }: { includeFailed?: boolean } = {}): LibraryCandidate[] {
+      const closed = ['available', 'declined', 'deleted', ...(includeFailed ? [] : ['failed'])];
+      const rows = db.select().from(schema.requests).where(notInArray(schema.requests.state, closed)).all();
       const byRequest = new Map<string, Facts>();
       for (const fact of factsOf(rows.map((r) => r.id))) {
         const entry: Facts = byRequest.get(fact.requestId) ?? {
