@@ -134,6 +134,50 @@ describe('reconcile with Radarr', () => {
   });
 });
 
+describe('search actions', () => {
+  it('searches again for the movie', async () => {
+    await start({ AUTO_ACTIONS: 'none' });
+    await t.hooks([['radarr', radarrGrab({ ...matrix, downloadId: HASH })]]);
+    const request = await only();
+    const res = await t.send('POST', `/api/requests/${request.id}/actions/search`);
+    expect(res.status).toBe(202);
+    await t.app.runOutbox.runOnce();
+    expect(radarr.sentCommands('MoviesSearch')).toEqual([{ name: 'MoviesSearch', movieIds: [1] }]);
+  });
+
+  it('removes and blocklists a stuck download, then searches; never a download over 99 %', async () => {
+    qb = await startQbittorrentFake({ username: 'admin', password: 'adminadmin' });
+    await start({
+      AUTO_ACTIONS: 'none',
+      QBITTORRENT_URL: qb.url,
+      QBITTORRENT_USERNAME: 'admin',
+      QBITTORRENT_PASSWORD: 'adminadmin',
+      POLL_INTERVAL_SECONDS: '0.2',
+    });
+    radarr.grab({ movieId: 1, downloadId: HASH });
+    qb.addTorrent({
+      hash: HASH.toLowerCase(),
+      name: 'The.Matrix.1999.1080p',
+      category: 'radarr',
+      progress: 0.995,
+    });
+    await t.hooks([['radarr', radarrGrab({ ...matrix, downloadId: HASH })]]);
+    await expect.poll(async () => (await only()).progress, { timeout: 5_000 }).toBe(0.995);
+    const request = await only();
+    const refused = await t.send('POST', `/api/requests/${request.id}/actions/remove_and_search`);
+    expect(refused).toMatchObject({ status: 409, body: { error: 'the download is over 99 % done' } });
+
+    qb.updateTorrent(HASH.toLowerCase(), { progress: 0.3, state: 'stalledDL' });
+    await expect.poll(async () => (await only()).progress, { timeout: 5_000 }).toBe(0.3);
+    expect((await t.send('POST', `/api/requests/${request.id}/actions/remove_and_search`)).status).toBe(202);
+    await t.app.runOutbox.runOnce();
+    expect(radarr.removals).toEqual([
+      expect.objectContaining({ downloadId: HASH, blocklist: true, removeFromClient: true }),
+    ]);
+    expect(radarr.sentCommands('MoviesSearch')).toEqual([{ name: 'MoviesSearch', movieIds: [1] }]);
+  });
+});
+
 describe('reconcile cost', () => {
   it('asks Radarr once for the queue and once for the history, however many requests are open', async () => {
     await start();

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { DownloadView } from '../domain/derive.js';
 import type { ServiceConnections } from '../services/service-connections.js';
 import type { LibraryCandidate } from '../tracker/library-queries.js';
 import type { ActionName } from './action-catalog.js';
@@ -35,6 +36,20 @@ export function createActionPlanner({ connections }: { connections: ServiceConne
   }
   const arrName = (request: LibraryCandidate) => (request.row.mediaType === 'movie' ? 'Radarr' : 'Sonarr');
 
+  /** MoviesSearch for the movie, EpisodeSearch for the requested episodes not yet in the library. */
+  function searchCommand(request: LibraryCandidate): ({ name: string } & Record<string, unknown>) | null {
+    if (!request.arr) return null;
+    if (request.row.mediaType === 'movie') return { name: 'MoviesSearch', movieIds: [request.arr.id] };
+    const episodeIds = request.episodes
+      .filter((e) => e.inScope && e.aired && e.state !== 'available' && e.sonarrEpisodeId !== null)
+      .map((e) => e.sonarrEpisodeId as number);
+    if (episodeIds.length > 0) return { name: 'EpisodeSearch', episodeIds };
+    const season = (JSON.parse(request.row.requestedSeasons) as number[])[0];
+    return season === undefined
+      ? null
+      : { name: 'SeasonSearch', seriesId: request.arr.id, seasonNumber: season };
+  }
+
   const planners: Partial<Record<ActionName, (request: LibraryCandidate) => Plan>> = {
     force_import(request) {
       const arr = arrFor(request);
@@ -51,6 +66,51 @@ export function createActionPlanner({ connections }: { connections: ServiceConne
             command: { name, path: download.path, downloadClientId: download.downloadId },
             todo: `ask ${arr.instance.name} to import the completed download`,
             done: `Asked ${arr.instance.name} to import the completed download (${name})`,
+          },
+        },
+      };
+    },
+    search(request) {
+      const arr = arrFor(request);
+      if (!arr) return { ok: false, reason: `no ${arrName(request)} is configured` };
+      const command = searchCommand(request);
+      if (!command) return { ok: false, reason: `${arrName(request)} has not told which item this is yet` };
+      return {
+        ok: true,
+        plan: {
+          serviceId: arr.instance.id,
+          // Once per request and hour: searching hammers the indexers.
+          dedupeKey: `search:${request.row.id}:${Math.floor(Date.now() / 3_600_000)}`,
+          payload: {
+            command,
+            todo: `ask ${arr.instance.name} to search again`,
+            done: `Asked ${arr.instance.name} to search again (${command.name})`,
+          },
+        },
+      };
+    },
+    remove_and_search(request) {
+      const arr = arrFor(request);
+      if (!arr) return { ok: false, reason: `no ${arrName(request)} is configured` };
+      const command = searchCommand(request);
+      if (!command) return { ok: false, reason: `${arrName(request)} has not told which item this is yet` };
+      const downloads = (JSON.parse(request.row.downloads) as DownloadView[]).filter(
+        (d) => d.state !== 'imported' && d.state !== 'failed',
+      );
+      const download = downloads.at(-1);
+      if (!download) return { ok: false, reason: 'no download on its way to remove' };
+      // Nearly done is better finished than thrown away.
+      if ((download.progress ?? 0) > 0.99) return { ok: false, reason: 'the download is over 99 % done' };
+      return {
+        ok: true,
+        plan: {
+          serviceId: arr.instance.id,
+          dedupeKey: `remove_and_search:${request.row.id}:${download.key}`,
+          payload: {
+            downloadId: download.downloadId,
+            command,
+            todo: `ask ${arr.instance.name} to remove and blocklist the download and search again`,
+            done: `Asked ${arr.instance.name} to remove and blocklist the download and search again`,
           },
         },
       };
@@ -123,7 +183,22 @@ export function createActionExecutor({ connections }: { connections: ServiceConn
       }
       return;
     }
-    if ((row.action === 'force_import' || row.action === 'refresh_downloads') && target.arr) {
+    if (row.action === 'remove_and_search' && target.arr) {
+      const downloadId = payload.downloadId as string;
+      const record = (await target.arr.client.queue()).find((item) => item.downloadId === downloadId);
+      if (record) {
+        await target.arr.client.removeFromQueue({
+          id: record.id,
+          removeFromClient: true,
+          blocklist: true,
+          skipRedownload: true,
+        });
+      }
+    }
+    if (
+      ['force_import', 'refresh_downloads', 'search', 'remove_and_search'].includes(row.action) &&
+      target.arr
+    ) {
       const command = payload.command as { name: string } & Record<string, unknown>;
       const sent = await target.arr.client.command(command);
       if (sent.status === 'failed') throw new Error(sent.message ?? `${command.name} failed`);
