@@ -3,6 +3,9 @@
  * checked against Radarr's OpenAPI document in its own tests) stands for Radarr; webhooks are lost on
  * purpose; the reconcile, poll, review and outbox jobs are run by hand.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jellyseerrNotification } from '../src/integrations/jellyseerr/jellyseerr.fake.js';
 import {
@@ -131,6 +134,31 @@ describe('reconcile with Radarr', () => {
     radarr.grab({ movieId: 1, downloadId: HASH });
     await t.app.reconcile.runOnce();
     expect((await only()).state).toBe('grabbing');
+  });
+});
+
+describe('restart', () => {
+  it('catches up on a request that went from approved to imported while the tracker was stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'status-tracker-restart-'));
+    const databaseFile = join(dir, 'tracker.db');
+    radarr = await startRadarrApiFake({ apiKey: KEY });
+    radarr.addMovie({ id: 1, tmdbId: 603, title: 'The Matrix', year: 1999 });
+    const env = { RADARR_URL: radarr.url, RADARR_API_KEY: KEY, RECONCILE_INTERVAL_SECONDS: '3600' };
+    t = await startTestApp(env, { databaseFile });
+    await approve();
+    await t.app.reconcile.runOnce();
+    expect((await only()).state).toBe('approved');
+    await t.close();
+
+    // While the tracker is stopped, Radarr grabs and imports; every webhook is lost.
+    const record = radarr.grab({ movieId: 1, downloadId: HASH });
+    radarr.importDownload({ path: record.outputPath ?? '', downloadClientId: HASH });
+
+    t = await startTestApp(env, { databaseFile });
+    await t.app.reconcile.runOnce();
+    const detail = await only();
+    expect(detail.state).toBe('importing');
+    expect(detail.timeline.map((e) => e.state)).toEqual(['approved', 'grabbing', 'importing']);
   });
 });
 

@@ -1,7 +1,12 @@
 import { downloadKey, type MediaRef, type Observation } from '../domain/observations.js';
-import type { RadarrClient } from '../integrations/radarr/radarr.client.js';
-import type { RadarrQueueItem, SonarrQueueItem } from '../integrations/shared/arr-client.js';
-import type { SonarrClient } from '../integrations/sonarr/sonarr.client.js';
+import type { RadarrClient, RadarrMovie } from '../integrations/radarr/radarr.client.js';
+import type {
+  RadarrHistoryRecord,
+  RadarrQueueItem,
+  SonarrHistoryRecord,
+  SonarrQueueItem,
+} from '../integrations/shared/arr-client.js';
+import type { SonarrClient, SonarrEpisode, SonarrSeries } from '../integrations/sonarr/sonarr.client.js';
 import type { JobState } from '../tracker/job-state.js';
 
 /** On the very first run, how far back the *arr's history is read. */
@@ -55,6 +60,69 @@ function mediaOf(item: RadarrQueueItem | SonarrQueueItem): {
 }
 
 /**
+ * Names the movie (or series and episode) of a history record, which carries only the *arr's ids.
+ * The library is read at most once per cycle, and only when a record needs it.
+ */
+function historyNamer(instance: ArrInstance) {
+  let movies: Map<number, RadarrMovie> | undefined;
+  let series: Map<number, SonarrSeries> | undefined;
+  const episodes = new Map<number, SonarrEpisode[]>();
+  return async (
+    record: RadarrHistoryRecord | SonarrHistoryRecord,
+  ): Promise<{ media: MediaRef; episodes?: Observation['episodes'] } | null> => {
+    if (instance.app === 'radarr' && 'movieId' in record && record.movieId !== null) {
+      movies ??= new Map((await instance.client.movies()).map((m) => [m.id, m]));
+      const m = movies.get(record.movieId);
+      return m
+        ? {
+            media: {
+              mediaType: 'movie',
+              tmdbId: m.tmdbId,
+              imdbId: m.imdbId ?? undefined,
+              title: m.title ?? undefined,
+              year: m.year ?? undefined,
+              arr: { app: 'radarr', instance: instance.name, id: m.id },
+            },
+          }
+        : null;
+    }
+    if (instance.app === 'sonarr' && 'seriesId' in record && record.seriesId !== null) {
+      series ??= new Map((await instance.client.allSeries()).map((s) => [s.id, s]));
+      const s = series.get(record.seriesId);
+      if (!s) return null;
+      let list = episodes.get(s.id);
+      if (!list) {
+        list = await instance.client.episodes({ seriesId: s.id });
+        episodes.set(s.id, list);
+      }
+      const e = list.find((candidate) => candidate.id === record.episodeId);
+      return {
+        media: {
+          mediaType: 'tv',
+          tvdbId: s.tvdbId,
+          imdbId: s.imdbId ?? undefined,
+          title: s.title ?? undefined,
+          year: s.year ?? undefined,
+          isAnime: s.seriesType === 'anime' ? true : undefined,
+          arr: { app: 'sonarr', instance: instance.name, id: s.id },
+        },
+        episodes: e
+          ? [
+              {
+                seasonNumber: e.seasonNumber,
+                episodeNumber: e.episodeNumber,
+                sonarrEpisodeId: e.id,
+                tvdbId: e.tvdbId ?? undefined,
+              },
+            ]
+          : undefined,
+      };
+    }
+    return null;
+  };
+}
+
+/**
  * One *arr instance read back: its queue (grabs the tracker never heard of, blocked imports with
  * the *arr's own messages, failed downloads) and its history since the last run (imports and
  * failures of downloads). The observations are those the webhooks would have given.
@@ -77,8 +145,10 @@ export async function reconcileArr({
   const observations: Observation[] = [];
 
   const queue: Array<RadarrQueueItem | SonarrQueueItem> = await instance.client.queue();
+  const inQueue = new Set<string>();
   for (const item of queue) {
     if (!item.downloadId) continue; // a release still waiting in the delay queue
+    inQueue.add(downloadKey(item.downloadId));
     const { media, episodes } = mediaOf(item);
     const base = { source, at, media, episodes } as const;
     const download = {
@@ -103,14 +173,34 @@ export async function reconcileArr({
     }
   }
 
-  const key = `arr-history:${instance.id}`;
-  const bookmark = state.get(key);
+  const bookmarkKey = `arr-history:${instance.id}`;
+  const bookmark = state.get(bookmarkKey);
   const since = new Date((bookmark ? Date.parse(bookmark) : now.getTime() - FIRST_HISTORY_MS) - OVERLAP_MS);
   const history = await instance.client.historySince({ date: since.toISOString() });
+  const name = historyNamer(instance);
   for (const record of history) {
     if (!record.downloadId) continue; // manual imports: the Download webhook or a file check tells
     const download = { id: record.downloadId };
     const base = { source, at: record.date, media: { mediaType } } as const;
+    // A grab no webhook and no queue read told of (imported or failed since): named by the history.
+    const key = downloadKey(record.downloadId);
+    if (record.eventType === 'grabbed' && !inQueue.has(key) && !isKnown(key)) {
+      const named = await name(record);
+      if (named) {
+        observations.push({
+          source,
+          at: record.date,
+          ...named,
+          kind: 'grabbed',
+          download: {
+            ...download,
+            client: record.data.downloadClientName,
+            name: record.sourceTitle ?? undefined,
+          },
+          releaseTitle: record.sourceTitle ?? undefined,
+        });
+      }
+    }
     if (record.eventType === 'downloadFolderImported' && record.data.importedPath) {
       observations.push({
         ...base,
@@ -129,6 +219,6 @@ export async function reconcileArr({
       });
     }
   }
-  state.set(key, at);
+  state.set(bookmarkKey, at);
   return observations;
 }

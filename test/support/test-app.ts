@@ -58,14 +58,18 @@ export const TEST_RESILIENCE: ResilienceOptions = {
 /** A tracker on an in-memory database with a fake clock, driven through HTTP (`inject`). */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { resilience?: ResilienceOptions } = {},
+  options: {
+    resilience?: ResilienceOptions;
+    /** A database file kept across a restart; an in-memory database by default. */
+    databaseFile?: string;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'status-tracker-test-'));
   const clock = createFakeClock('2026-03-01T12:00:00.000Z');
   const config = loadConfig({ DATA_DIR: dataDir, API_KEY, WEBHOOK_TOKEN, LOG_LEVEL: 'silent', ...env });
   const app = await createApp(config, {
     clock,
-    databaseFile: ':memory:',
+    databaseFile: options.databaseFile ?? ':memory:',
     logger: pino({ level: 'silent' }),
     heartbeatMs: 200,
     resilience: options.resilience ?? TEST_RESILIENCE,

@@ -321,7 +321,16 @@ describe('NZBGet client quirks (against the fake)', () => {
       const sick = fake.addGroup({
         name: 'Sick',
         status: 'PP_QUEUED',
-        fields: { DeleteStatus: 'HEALTH', Health: 500, CriticalHealth: 1000, Deleted: true },
+        // NZBGet counts the failed articles as processed: nothing remains, yet half of it never came.
+        remainingBytes: 0,
+        fields: {
+          DeleteStatus: 'HEALTH',
+          Health: 500,
+          CriticalHealth: 1000,
+          Deleted: true,
+          TotalArticles: 4,
+          SuccessArticles: 2,
+        },
       });
       const dropped = fake.addGroup({
         name: 'Dropped',
@@ -337,6 +346,7 @@ describe('NZBGet client quirks (against the fake)', () => {
       const items = await list();
       const item = items.find((entry) => entry.clientId === String(sick.NZBID));
       expect(item?.state).toBe('failed');
+      expect(item?.progress).toBe(0.5);
       // Worded as the history entry it becomes will be, so the reason does not change on the move.
       expect(item?.error).toBe(
         'Download failed: articles are missing on the news server (health 50.0%, needs 100.0%) (FAILURE/HEALTH)',

@@ -279,7 +279,9 @@ export function nzbgetGroupToItem(group: NzbgetGroup, context: NzbgetQueueContex
     name: group.NZBName,
     category: group.Category ? group.Category : null,
     state,
-    progress: clampProgress(wanted > 0 ? 1 - remainingBytes / wanted : 0),
+    // A download deleted for its health counts the missing articles as done: its share of articles
+    // fetched says how far it really got.
+    progress: failed ? articleShare(group) : clampProgress(wanted > 0 ? 1 - remainingBytes / wanted : 0),
     sizeBytes: size,
     remainingBytes,
     downloadSpeed: speed,
@@ -292,13 +294,21 @@ export function nzbgetGroupToItem(group: NzbgetGroup, context: NzbgetQueueContex
   };
 }
 
+/** Articles fetched out of all, 0..1; 0 when NZBGet does not say. */
+function articleShare(entry: {
+  TotalArticles?: number | undefined;
+  SuccessArticles?: number | undefined;
+}): number {
+  const total = entry.TotalArticles ?? 0;
+  return total > 0 ? clampProgress((entry.SuccessArticles ?? 0) / total) : 0;
+}
+
 export function nzbgetHistoryToItem(entry: NzbgetHistoryEntry): DownloadItem | null {
   const verdict = nzbgetVerdict(entry, entry.Status);
   if (verdict.state === 'skip') return null;
   const size = int64(entry.FileSizeLo, entry.FileSizeHi);
   const completed = verdict.state === 'completed';
-  const total = entry.TotalArticles ?? 0;
-  const fetched = completed ? 1 : total > 0 ? clampProgress((entry.SuccessArticles ?? 0) / total) : 0;
+  const fetched = completed ? 1 : articleShare(entry);
   return {
     clientId: String(entry.NZBID),
     arrId: nzbgetArrId(entry),

@@ -64,6 +64,8 @@ export interface RadarrMovieFile {
 export interface RadarrClient extends ArrClient<'Radarr'> {
   /** `GET /api/v3/movie?tmdbId=`: the library's movie, or null when Radarr does not have it. */
   movieByTmdbId(tmdbId: number): Promise<RadarrMovie | null>;
+  /** `GET /api/v3/movie`: every movie (to name the movie of a history record by its id). */
+  movies(): Promise<RadarrMovie[]>;
   /** `GET /api/v3/moviefile?movieId=`: the movie's files; [] when none (or no such movie). */
   movieFiles(movieId: number): Promise<RadarrMovieFile[]>;
   /**
@@ -117,6 +119,14 @@ export function createRadarrClient(options: Omit<ArrClientOptions<'Radarr'>, 'ap
   const shared = arrClientOn(api);
   return {
     ...shared,
+    async movies() {
+      const movies = await api.request({
+        path: 'api/v3/movie',
+        schema: z.array(radarrMovieResourceSchema),
+        what: 'movies',
+      });
+      return movies.map(toRadarrMovie);
+    },
     async movieByTmdbId(tmdbId) {
       const movies = await api.request({
         path: 'api/v3/movie',

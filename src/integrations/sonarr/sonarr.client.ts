@@ -93,6 +93,8 @@ export interface SonarrEpisodeFile {
 export interface SonarrClient extends ArrClient<'Sonarr'> {
   /** `GET /api/v3/series?tvdbId=`: the library's series, or null when Sonarr does not have it. */
   seriesByTvdbId(tvdbId: number): Promise<SonarrSeries | null>;
+  /** `GET /api/v3/series`: every series (to name the series of a history record by its id). */
+  allSeries(): Promise<SonarrSeries[]>;
   /** `GET /api/v3/episode?seriesId=[&seasonNumber=]`: [] for an unknown series. */
   episodes(input: { seriesId: number; seasonNumber?: number | undefined }): Promise<SonarrEpisode[]>;
   /** `GET /api/v3/episodefile?seriesId=`: null when Sonarr has no such series (404). */
@@ -173,6 +175,14 @@ export function createSonarrClient(options: Omit<ArrClientOptions<'Sonarr'>, 'ap
   const shared = arrClientOn(api);
   return {
     ...shared,
+    async allSeries() {
+      const series = await api.request({
+        path: 'api/v3/series',
+        schema: z.array(sonarrSeriesResourceSchema),
+        what: 'series',
+      });
+      return series.map(toSonarrSeries);
+    },
     async seriesByTvdbId(tvdbId) {
       const series = await api.request({
         path: 'api/v3/series',
