@@ -185,12 +185,12 @@ export function createPollDownloadsJob({
     lastCycle: () => last,
     async run(): Promise<number> {
       const instances = connections.downloaders();
-      const followed = downloads.followed();
-      const idle = followed.length === 0;
       if (instances.length === 0) {
         last = { polled: [], observations: 0 };
-        return idle ? idleIntervalMs : activeIntervalMs;
+        return idleIntervalMs;
       }
+      const followed = downloads.followed();
+      const idle = followed.length === 0;
 
       // Which instances to ask: the known holder of each download, else its candidates. When idle,
       // every instance is asked (slowly) so completed downloads no request knows are noticed.

@@ -4,6 +4,9 @@ import * as schema from '../db/schema.js';
 import type { Tracker } from '../tracker/tracker.js';
 import type { Job } from './job-runner.js';
 
+/** Requests derived again per transaction. */
+const SLICE = 100;
+
 /**
  * Time passing is evidence too: once a minute every open request is derived again with the current
  * time, so "stalled for 30 minutes" or "imported an hour ago and not in Jellyfin" shows up (and
@@ -32,7 +35,13 @@ export function createReviewRequestsJob({
         .where(notInArray(schema.requests.state, ['available', 'declined', 'deleted']))
         .all()
         .map((row) => row.id);
-      last = { reviewed: ids.length, changed: ids.length > 0 ? tracker.refresh(ids) : 0 };
+      // In slices, yielding between them: a large backlog never holds the event loop for long.
+      let changed = 0;
+      for (let i = 0; i < ids.length; i += SLICE) {
+        changed += tracker.refresh(ids.slice(i, i + SLICE));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      last = { reviewed: ids.length, changed };
       afterReview?.();
       return intervalMs;
     },
