@@ -6,6 +6,7 @@ import { createOutbox } from './actions/outbox.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/database.js';
+import { downloadKey } from './domain/observations.js';
 import type { Outage } from './domain/stuck.js';
 import { buildServer } from './http/server.js';
 import type { ResilienceOptions } from './integrations/shared/service-http.js';
@@ -154,6 +155,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     dryRun: config.DRY_RUN,
     autoActions: new Set(config.AUTO_ACTIONS),
     onQueued: () => outboxRunning?.wake(),
+    // Importing by hand only once Radarr/Sonarr has been seen without the download (strikes).
+    mayRunAlone: (request, action) =>
+      action !== 'force_import' ||
+      request.completedDownloads.some((d) => reconcileJob.lostByArr(downloadKey(d.downloadId))),
   });
   const outboxJob = createRunOutboxJob({
     outbox,
@@ -211,6 +216,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         .flatMap((c): ArrInstance[] =>
           c.arr ? [{ id: c.instance.id, name: c.instance.name, ...c.arr } as ArrInstance] : [],
         ),
+    completed: () =>
+      libraryQueries
+        .openRequests()
+        .filter(
+          (c) => c.state === 'downloaded' || c.episodes.some((e) => e.inScope && e.state === 'downloaded'),
+        )
+        .map((c) => ({
+          mediaType: c.row.mediaType,
+          downloadKeys: c.completedDownloads.map((d) => downloadKey(d.downloadId)),
+        })),
     isKnown: (key) => downloadQueries.isKnown(key),
     state: createJobState({ db }),
     tracker,

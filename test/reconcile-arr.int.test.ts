@@ -237,7 +237,7 @@ describe('reconcile cost', () => {
 });
 
 describe('queue desync (edge case 23)', () => {
-  async function desynced(env: Record<string, string> = {}) {
+  async function desynced(env: Record<string, string> = {}, { radarrLostIt = true } = {}) {
     qb = await startQbittorrentFake({ username: 'admin', password: 'adminadmin' });
     await start({
       QBITTORRENT_URL: qb.url,
@@ -254,7 +254,13 @@ describe('queue desync (edge case 23)', () => {
       category: 'radarr',
       progress: 1,
     });
-    radarr.grab({ movieId: 1, downloadId: HASH, queued: false });
+    radarr.grab({
+      movieId: 1,
+      downloadId: HASH,
+      queued: !radarrLostIt,
+      status: 'completed',
+      trackedDownloadState: 'importPending',
+    });
     await t.hooks([['radarr', radarrGrab({ ...matrix, downloadId: HASH })]]);
     await t.app.pollDownloads.settled();
     await expect.poll(async () => (await only()).state).toBe('downloaded');
@@ -287,8 +293,21 @@ describe('queue desync (edge case 23)', () => {
     expect(await only()).toMatchObject({ state: 'importing', problem: null });
   });
 
+  it('does not import by hand while Radarr still lists the download', async () => {
+    await desynced({}, { radarrLostIt: false });
+    for (let cycle = 0; cycle < 3; cycle++) {
+      await t.app.reconcile.runOnce();
+      await t.app.reviewRequests.runOnce();
+      await t.app.runOutbox.runOnce();
+    }
+    expect((await only()).problem?.code).toBe('import_desync');
+    expect(radarr.sentCommands('DownloadedMoviesScan')).toEqual([]);
+  });
+
   it('sends nothing in a dry run', async () => {
     await desynced({ DRY_RUN: 'true' });
+    await t.app.reconcile.runOnce();
+    await t.app.reconcile.runOnce();
     await t.app.reviewRequests.runOnce();
     await t.app.runOutbox.runOnce();
     expect(radarr.sentCommands('DownloadedMoviesScan')).toEqual([]);

@@ -25,6 +25,7 @@ export function createActions({
   dryRun,
   autoActions,
   onQueued,
+  mayRunAlone = () => true,
 }: {
   outbox: Outbox;
   planner: ActionPlanner;
@@ -35,6 +36,8 @@ export function createActions({
   autoActions: ReadonlySet<ActionName>;
   /** Called when a command was queued to be sent (wakes the outbox job). */
   onQueued: () => void;
+  /** Whether the evidence is strong enough to run this fix unasked (e.g. the *arr lost the download). */
+  mayRunAlone?: ((request: LibraryCandidate, action: ActionName) => boolean) | undefined;
 }) {
   function note(row: OutboxRow, outcome: 'sent' | 'failed' | 'dry_run', detail?: string) {
     if (!row.requestId) return;
@@ -84,7 +87,9 @@ export function createActions({
       for (const request of library.openRequests({ includeFailed: true })) {
         if (!request.row.problem) continue;
         const problem = JSON.parse(request.row.problem) as Problem;
-        const action = ACTIONS_FOR_PROBLEM[problem.code].find((a) => ACTIONS[a].safe && autoActions.has(a));
+        const action = ACTIONS_FOR_PROBLEM[problem.code].find(
+          (a) => ACTIONS[a].safe && autoActions.has(a) && mayRunAlone(request, a),
+        );
         if (!action) continue;
         const result = run(request, action, 'auto');
         if (result.ok && result.created) queued += 1;

@@ -138,7 +138,7 @@ export async function reconcileArr({
   /** Whether a request already knows this download key. */
   isKnown: (downloadKey: string) => boolean;
   now: Date;
-}): Promise<Observation[]> {
+}): Promise<{ observations: Observation[]; queued: Set<string> }> {
   const at = now.toISOString();
   const source = instance.app;
   const mediaType = instance.app === 'radarr' ? 'movie' : 'tv';
@@ -220,5 +220,5 @@ export async function reconcileArr({
     }
   }
   state.set(bookmarkKey, at);
-  return observations;
+  return { observations, queued: inQueue };
 }

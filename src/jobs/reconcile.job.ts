@@ -32,6 +32,7 @@ export interface JellyseerrInstance {
 export function createReconcileJob({
   jellyseerrs,
   arrs,
+  completed,
   isKnown,
   state,
   tracker,
@@ -41,6 +42,8 @@ export function createReconcileJob({
 }: {
   jellyseerrs: () => JellyseerrInstance[];
   arrs: () => ArrInstance[];
+  /** Open requests with downloads complete in the client and not imported: their download keys. */
+  completed: () => Array<{ mediaType: 'movie' | 'tv'; downloadKeys: string[] }>;
   /** Whether a request already knows this download key. */
   isKnown: (downloadKey: string) => boolean;
   state: JobState;
@@ -48,15 +51,38 @@ export function createReconcileJob({
   clock: Clock;
   logger: Logger;
   intervalMs: number;
-}): Job & { lastCycle(): { jellyseerrRequests: number; observations: number } } {
+}): Job & {
+  lastCycle(): { jellyseerrRequests: number; observations: number };
+  /** Whether the *arr's queue has been seen without this completed download twice in a row. */
+  lostByArr(downloadKey: string): boolean;
+} {
   let last = { jellyseerrRequests: 0, observations: 0 };
+
+  /** Completed downloads missing from their *arr's queue, and in how many reads in a row. */
+  const missingStrikes = new Map<string, number>();
+
+  /**
+   * Strike counting for the queue desync (edge case 23): a download the client has completed that its
+   * *arr's queue no longer lists, in two reads in a row (the *arr drops a record for a moment while
+   * it imports), is evidence that the *arr lost track of it.
+   */
+  function countMissing(app: 'radarr' | 'sonarr', queued: Set<string>): void {
+    for (const request of completed()) {
+      if ((request.mediaType === 'movie' ? 'radarr' : 'sonarr') !== app) continue;
+      for (const key of request.downloadKeys) {
+        if (queued.has(key)) missingStrikes.delete(key);
+        else missingStrikes.set(key, (missingStrikes.get(key) ?? 0) + 1);
+      }
+    }
+  }
 
   async function reconcileArrs(): Promise<number> {
     let count = 0;
     for (const instance of arrs()) {
       try {
-        const observations = await reconcileArr({ instance, state, isKnown, now: clock.now() });
+        const { observations, queued } = await reconcileArr({ instance, state, isKnown, now: clock.now() });
         if (observations.length > 0) tracker.ingest(observations);
+        countMissing(instance.app, queued);
         count += observations.length;
       } catch (error) {
         // Down for now: the history bookmark stays, the next run reads from there.
@@ -95,6 +121,7 @@ export function createReconcileJob({
   return {
     name: 'reconcile',
     lastCycle: () => last,
+    lostByArr: (key) => (missingStrikes.get(key) ?? 0) >= 2,
     async run(): Promise<number> {
       const totals = { jellyseerrRequests: 0, observations: 0 };
       for (const instance of jellyseerrs()) {
