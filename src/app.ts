@@ -216,6 +216,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         .flatMap((c): ArrInstance[] =>
           c.arr ? [{ id: c.instance.id, name: c.instance.name, ...c.arr } as ArrInstance] : [],
         ),
+    waitingForGrab: () =>
+      libraryQueries
+        .openRequests()
+        .filter((c) => c.state === 'approved')
+        .map((c) => ({ id: c.row.id, mediaType: c.row.mediaType, tmdbId: c.row.tmdbId })),
     completed: () =>
       libraryQueries
         .openRequests()

@@ -78,6 +78,23 @@ describe('reconcile with Radarr', () => {
     expect((await only()).state).toBe('importing');
   });
 
+  it('moves on a movie that is already on disk when it is requested', async () => {
+    await start();
+    radarr.addMovieFile({ movieId: 1 });
+    await approve();
+    await t.app.reconcile.runOnce();
+    const detail = await only();
+    expect(detail.state).toBe('importing');
+    expect(detail.timeline.at(-1)).toMatchObject({
+      source: 'radarr',
+      message: expect.stringMatching(/^Radarr imported/),
+    });
+    // Looked up once, not on every cycle.
+    radarr.clearCalls();
+    await t.app.reconcile.runOnce();
+    expect(radarr.calls.some((c) => c.startsWith('GET /api/v3/movie'))).toBe(false);
+  });
+
   it('shows a blocked import with Radarr’s own message', async () => {
     await start();
     await approve();

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
+import type { Observation } from '../domain/observations.js';
 import { observationsForRequest } from '../integrations/jellyseerr/jellyseerr.backfill.js';
 import type { JellyseerrClient, JellyseerrMedia } from '../integrations/jellyseerr/jellyseerr.client.js';
 import type { JobState } from '../tracker/job-state.js';
@@ -7,6 +8,8 @@ import type { Tracker } from '../tracker/tracker.js';
 import type { Job } from './job-runner.js';
 import { type ArrInstance, reconcileArr } from './reconcile-arr.js';
 
+/** How often an approved movie is looked up in Radarr's library while nothing is grabbed for it. */
+const LIBRARY_CHECK_EVERY_MS = 3_600_000;
 /** On the very first run, how far back Jellyseerr's requests are read. */
 const FIRST_BACKFILL_MS = 7 * 24 * 3_600_000;
 /** Read a little before the last run: Jellyseerr stores whole seconds, and clocks differ. */
@@ -32,6 +35,7 @@ export interface JellyseerrInstance {
 export function createReconcileJob({
   jellyseerrs,
   arrs,
+  waitingForGrab,
   completed,
   isKnown,
   state,
@@ -42,6 +46,8 @@ export function createReconcileJob({
 }: {
   jellyseerrs: () => JellyseerrInstance[];
   arrs: () => ArrInstance[];
+  /** Approved requests nothing was grabbed for yet (the movie may be on disk already). */
+  waitingForGrab: () => Array<{ id: string; mediaType: 'movie' | 'tv'; tmdbId: number | null }>;
   /** Open requests with downloads complete in the client and not imported: their download keys. */
   completed: () => Array<{ mediaType: 'movie' | 'tv'; downloadKeys: string[] }>;
   /** Whether a request already knows this download key. */
@@ -76,12 +82,56 @@ export function createReconcileJob({
     }
   }
 
+  /** Approved movies already looked up in Radarr, and when (each at most once an hour). */
+  const libraryChecked = new Map<string, number>();
+
+  /**
+   * A movie already on disk when it is requested: Radarr has its file and grabs nothing, so no
+   * webhook ever comes. The file, as Radarr lists it, counts as the import.
+   */
+  async function alreadyOnDisk(instance: ArrInstance): Promise<Observation[]> {
+    if (instance.app !== 'radarr') return [];
+    const observations: Observation[] = [];
+    const now = clock.now().getTime();
+    for (const request of waitingForGrab()) {
+      if (request.mediaType !== 'movie' || request.tmdbId === null) continue;
+      const key = `${instance.id}:${request.id}`;
+      if (now - (libraryChecked.get(key) ?? Number.NEGATIVE_INFINITY) < LIBRARY_CHECK_EVERY_MS) continue;
+      libraryChecked.set(key, now);
+      const movie = await instance.client.movieByTmdbId(request.tmdbId);
+      if (!movie?.hasFile) continue;
+      const files = (await instance.client.movieFiles(movie.id)).filter((f) => f.path);
+      if (files.length === 0) continue;
+      observations.push({
+        kind: 'imported',
+        files: files.map((f) => ({ id: f.id, path: f.path as string })),
+        isUpgrade: false,
+        source: 'radarr',
+        at: files[0]?.dateAdded ?? clock.now().toISOString(),
+        media: {
+          mediaType: 'movie',
+          tmdbId: movie.tmdbId,
+          imdbId: movie.imdbId ?? undefined,
+          title: movie.title ?? undefined,
+          year: movie.year ?? undefined,
+          arr: { app: 'radarr', instance: instance.name, id: movie.id },
+        },
+        requestId: request.id,
+      });
+    }
+    return observations;
+  }
+
   async function reconcileArrs(): Promise<number> {
     let count = 0;
     for (const instance of arrs()) {
       try {
         const { observations, queued } = await reconcileArr({ instance, state, isKnown, now: clock.now() });
         if (observations.length > 0) tracker.ingest(observations);
+        // After the queue and history: only what is still waiting for a grab is looked up.
+        const onDisk = await alreadyOnDisk(instance);
+        if (onDisk.length > 0) tracker.ingest(onDisk);
+        count += onDisk.length;
         countMissing(instance.app, queued);
         count += observations.length;
       } catch (error) {
