@@ -220,7 +220,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       libraryQueries
         .openRequests()
         .filter((c) => c.state === 'approved')
-        .map((c) => ({ id: c.row.id, mediaType: c.row.mediaType, tmdbId: c.row.tmdbId })),
+        .map((c) => ({
+          id: c.row.id,
+          mediaType: c.row.mediaType,
+          tmdbId: c.row.tmdbId,
+          tvdbId: c.row.tvdbId,
+          seasons: JSON.parse(c.row.requestedSeasons) as number[],
+        })),
     completed: () =>
       libraryQueries
         .openRequests()

@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { jellyseerrNotification } from '../src/integrations/jellyseerr/jellyseerr.fake.js';
 import {
   type QbittorrentFake,
@@ -14,6 +14,7 @@ import {
 } from '../src/integrations/qbittorrent/qbittorrent.fake.js';
 import { radarrDownload, radarrGrab } from '../src/integrations/radarr/radarr.fake.js';
 import { type RadarrApiFake, startRadarrApiFake } from '../src/integrations/radarr/radarr-api.fake.js';
+import { startSonarrApiFake } from '../src/integrations/sonarr/sonarr-api.fake.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const KEY = 'radarr-key';
@@ -93,6 +94,47 @@ describe('reconcile with Radarr', () => {
     radarr.clearCalls();
     await t.app.reconcile.runOnce();
     expect(radarr.calls.some((c) => c.startsWith('GET /api/v3/movie'))).toBe(false);
+  });
+
+  it('moves on a season already on disk in Sonarr when it is requested', async () => {
+    radarr = await startRadarrApiFake({ apiKey: KEY });
+    const sonarr = await startSonarrApiFake({ apiKey: 'sonarr-key' });
+    onTestFinished(() => sonarr.close());
+    const series = sonarr.addSeries({ tvdbId: 81189, title: 'Breaking Bad', year: 2008 });
+    const [e1, e2] = sonarr.addEpisodes({ seriesId: series.id, seasonNumber: 1, count: 2 });
+    const [s2] = sonarr.addEpisodes({ seriesId: series.id, seasonNumber: 2, count: 1 });
+    sonarr.addEpisodeFile({ episodeIds: [e1!.id] });
+    sonarr.addEpisodeFile({ episodeIds: [e2!.id] });
+    sonarr.addEpisodeFile({ episodeIds: [s2!.id] });
+    t = await startTestApp({
+      SONARR_URL: sonarr.url,
+      SONARR_API_KEY: 'sonarr-key',
+      RECONCILE_INTERVAL_SECONDS: '3600',
+    });
+    await t.hooks([
+      [
+        'jellyseerr',
+        jellyseerrNotification({
+          type: 'MEDIA_AUTO_APPROVED',
+          mediaType: 'tv',
+          tmdbId: 1396,
+          tvdbId: 81189,
+          requestId: 5,
+          title: 'Breaking Bad',
+          year: 2008,
+          seasons: [1],
+        }),
+      ],
+    ]);
+    await t.app.reconcile.runOnce();
+    const detail = await only();
+    expect(detail.state).toBe('importing');
+    expect(
+      detail.episodes.filter((e) => e.inScope).map((e) => [e.seasonNumber, e.episodeNumber, e.state]),
+    ).toEqual([
+      [1, 1, 'importing'],
+      [1, 2, 'importing'],
+    ]);
   });
 
   it('shows a blocked import with Radarr’s own message', async () => {

@@ -15,6 +15,15 @@ const FIRST_BACKFILL_MS = 7 * 24 * 3_600_000;
 /** Read a little before the last run: Jellyseerr stores whole seconds, and clocks differ. */
 const OVERLAP_MS = 5 * 60_000;
 
+export interface WaitingRequest {
+  id: string;
+  mediaType: 'movie' | 'tv';
+  tmdbId: number | null;
+  tvdbId: number | null;
+  /** Requested seasons; empty: all. */
+  seasons: number[];
+}
+
 export interface JellyseerrInstance {
   id: string;
   name: string;
@@ -46,8 +55,8 @@ export function createReconcileJob({
 }: {
   jellyseerrs: () => JellyseerrInstance[];
   arrs: () => ArrInstance[];
-  /** Approved requests nothing was grabbed for yet (the movie may be on disk already). */
-  waitingForGrab: () => Array<{ id: string; mediaType: 'movie' | 'tv'; tmdbId: number | null }>;
+  /** Approved requests nothing was grabbed for yet (the title may be on disk already). */
+  waitingForGrab: () => WaitingRequest[];
   /** Open requests with downloads complete in the client and not imported: their download keys. */
   completed: () => Array<{ mediaType: 'movie' | 'tv'; downloadKeys: string[] }>;
   /** Whether a request already knows this download key. */
@@ -90,19 +99,33 @@ export function createReconcileJob({
    * webhook ever comes. The file, as Radarr lists it, counts as the import.
    */
   async function alreadyOnDisk(instance: ArrInstance): Promise<Observation[]> {
-    if (instance.app !== 'radarr') return [];
     const observations: Observation[] = [];
     const now = clock.now().getTime();
     for (const request of waitingForGrab()) {
-      if (request.mediaType !== 'movie' || request.tmdbId === null) continue;
       const key = `${instance.id}:${request.id}`;
       if (now - (libraryChecked.get(key) ?? Number.NEGATIVE_INFINITY) < LIBRARY_CHECK_EVERY_MS) continue;
-      libraryChecked.set(key, now);
-      const movie = await instance.client.movieByTmdbId(request.tmdbId);
-      if (!movie?.hasFile) continue;
-      const files = (await instance.client.movieFiles(movie.id)).filter((f) => f.path);
-      if (files.length === 0) continue;
-      observations.push({
+      if (instance.app === 'radarr' && request.mediaType === 'movie' && request.tmdbId !== null) {
+        libraryChecked.set(key, now);
+        observations.push(...(await movieOnDisk(instance, request)));
+      }
+      if (instance.app === 'sonarr' && request.mediaType === 'tv' && request.tvdbId !== null) {
+        libraryChecked.set(key, now);
+        observations.push(...(await episodesOnDisk(instance, request)));
+      }
+    }
+    return observations;
+  }
+
+  async function movieOnDisk(
+    instance: Extract<ArrInstance, { app: 'radarr' }>,
+    request: WaitingRequest,
+  ): Promise<Observation[]> {
+    const movie = await instance.client.movieByTmdbId(request.tmdbId as number);
+    if (!movie?.hasFile) return [];
+    const files = (await instance.client.movieFiles(movie.id)).filter((f) => f.path);
+    if (files.length === 0) return [];
+    return [
+      {
         kind: 'imported',
         files: files.map((f) => ({ id: f.id, path: f.path as string })),
         isUpgrade: false,
@@ -117,9 +140,60 @@ export function createReconcileJob({
           arr: { app: 'radarr', instance: instance.name, id: movie.id },
         },
         requestId: request.id,
-      });
+      },
+    ];
+  }
+
+  /** The requested seasons' episodes Sonarr has files for: one import per file, naming its episodes. */
+  async function episodesOnDisk(
+    instance: Extract<ArrInstance, { app: 'sonarr' }>,
+    request: WaitingRequest,
+  ): Promise<Observation[]> {
+    const series = await instance.client.seriesByTvdbId(request.tvdbId as number);
+    if (!series) return [];
+    const wanted = new Set(request.seasons);
+    const episodes = (await instance.client.episodes({ seriesId: series.id })).filter(
+      (e) => e.hasFile && e.episodeFileId !== null && (wanted.size === 0 || wanted.has(e.seasonNumber)),
+    );
+    if (episodes.length === 0) return [];
+    const files = new Map(((await instance.client.episodeFiles(series.id)) ?? []).map((f) => [f.id, f]));
+    const media = {
+      mediaType: 'tv' as const,
+      tvdbId: series.tvdbId,
+      imdbId: series.imdbId ?? undefined,
+      title: series.title ?? undefined,
+      year: series.year ?? undefined,
+      isAnime: series.seriesType === 'anime' ? true : undefined,
+      arr: { app: 'sonarr' as const, instance: instance.name, id: series.id },
+    };
+    const byFile = new Map<number, typeof episodes>();
+    for (const e of episodes) {
+      const fileId = e.episodeFileId as number;
+      byFile.set(fileId, [...(byFile.get(fileId) ?? []), e]);
     }
-    return observations;
+    return [...byFile].flatMap(([fileId, fileEpisodes]): Observation[] => {
+      const file = files.get(fileId);
+      if (!file?.path) return [];
+      return [
+        {
+          kind: 'imported',
+          files: [{ id: file.id, path: file.path }],
+          isUpgrade: false,
+          source: 'sonarr',
+          at: file.dateAdded ?? clock.now().toISOString(),
+          media,
+          episodes: fileEpisodes.map((e) => ({
+            seasonNumber: e.seasonNumber,
+            episodeNumber: e.episodeNumber,
+            sonarrEpisodeId: e.id,
+            tvdbId: e.tvdbId ?? undefined,
+            title: e.title ?? undefined,
+            airDateUtc: e.airDateUtc ?? undefined,
+          })),
+          requestId: request.id,
+        },
+      ];
+    });
   }
 
   async function reconcileArrs(): Promise<number> {
