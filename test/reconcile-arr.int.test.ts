@@ -96,6 +96,19 @@ describe('reconcile with Radarr', () => {
     expect(radarr.calls.some((c) => c.startsWith('GET /api/v3/movie'))).toBe(false);
   });
 
+  it('looks an approved movie up in Radarr’s library at most once an hour while nothing is grabbed', async () => {
+    await start();
+    await approve();
+    const lookups = () => radarr.calls.filter((c) => c.startsWith('GET /api/v3/movie?tmdbId=603')).length;
+    await t.app.reconcile.runOnce();
+    await t.app.reconcile.runOnce();
+    expect(lookups()).toBe(1);
+    expect((await only()).state).toBe('approved');
+    t.clock.advance(61 * MINUTE);
+    await t.app.reconcile.runOnce();
+    expect(lookups()).toBe(2);
+  });
+
   it('moves on a season already on disk in Sonarr when it is requested', async () => {
     radarr = await startRadarrApiFake({ apiKey: KEY });
     const sonarr = await startSonarrApiFake({ apiKey: 'sonarr-key' });

@@ -1,4 +1,4 @@
-import { downloadKey, type MediaRef, type Observation } from '../domain/observations.js';
+import { downloadKey, type EpisodeRef, type MediaRef, type Observation } from '../domain/observations.js';
 import type { RadarrClient, RadarrMovie } from '../integrations/radarr/radarr.client.js';
 import type {
   RadarrHistoryRecord,
@@ -18,44 +18,56 @@ export type ArrInstance =
   | { id: string; name: string; app: 'radarr'; client: RadarrClient }
   | { id: string; name: string; app: 'sonarr'; client: SonarrClient };
 
-function mediaOf(item: RadarrQueueItem | SonarrQueueItem): {
-  media: MediaRef;
-  episodes?: Observation['episodes'];
-} {
-  if ('movie' in item) {
-    const m = item.movie;
-    return {
-      media: {
-        mediaType: 'movie',
-        tmdbId: m?.tmdbId,
-        imdbId: m?.imdbId ?? undefined,
-        title: m?.title ?? undefined,
-        year: m?.year ?? undefined,
-      },
-    };
-  }
-  const s = item.series;
-  const e = item.episode;
+/** The *arr's movie or series as the observations' MediaRef (the instance name keys its ids). */
+type MovieLike = Pick<RadarrMovie, 'id' | 'tmdbId' | 'imdbId' | 'title' | 'year'>;
+type SeriesLike = Pick<SonarrSeries, 'id' | 'tvdbId' | 'imdbId' | 'title' | 'year' | 'seriesType'>;
+type EpisodeLike = Pick<SonarrEpisode, 'id' | 'seasonNumber' | 'episodeNumber' | 'tvdbId' | 'title'> & {
+  airDateUtc?: string | null;
+};
+
+export function movieMedia(m: MovieLike, instance: string): MediaRef {
   return {
-    media: {
-      mediaType: 'tv',
-      tvdbId: s?.tvdbId,
-      imdbId: s?.imdbId ?? undefined,
-      title: s?.title ?? undefined,
-      year: s?.year ?? undefined,
-      isAnime: s?.seriesType === 'anime' ? true : undefined,
-    },
-    episodes: e
-      ? [
-          {
-            seasonNumber: e.seasonNumber,
-            episodeNumber: e.episodeNumber,
-            sonarrEpisodeId: e.id,
-            tvdbId: e.tvdbId ?? undefined,
-            title: e.title ?? undefined,
-          },
-        ]
-      : undefined,
+    mediaType: 'movie',
+    tmdbId: m.tmdbId,
+    imdbId: m.imdbId ?? undefined,
+    title: m.title ?? undefined,
+    year: m.year ?? undefined,
+    arr: { app: 'radarr', instance, id: m.id },
+  };
+}
+
+export function seriesMedia(s: SeriesLike, instance: string): MediaRef {
+  return {
+    mediaType: 'tv',
+    tvdbId: s.tvdbId,
+    imdbId: s.imdbId ?? undefined,
+    title: s.title ?? undefined,
+    year: s.year ?? undefined,
+    isAnime: s.seriesType === 'anime' ? true : undefined,
+    arr: { app: 'sonarr', instance, id: s.id },
+  };
+}
+
+export function episodeRef(e: EpisodeLike): EpisodeRef {
+  return {
+    seasonNumber: e.seasonNumber,
+    episodeNumber: e.episodeNumber,
+    sonarrEpisodeId: e.id,
+    tvdbId: e.tvdbId ?? undefined,
+    title: e.title ?? undefined,
+    airDateUtc: e.airDateUtc ?? undefined,
+  };
+}
+
+function mediaOf(
+  item: RadarrQueueItem | SonarrQueueItem,
+  instance: string,
+): { media: MediaRef; episodes?: EpisodeRef[] } {
+  if ('movie' in item)
+    return { media: item.movie ? movieMedia(item.movie, instance) : { mediaType: 'movie' } };
+  return {
+    media: item.series ? seriesMedia(item.series, instance) : { mediaType: 'tv' },
+    episodes: item.episode ? [episodeRef(item.episode)] : undefined,
   };
 }
 
@@ -69,22 +81,11 @@ function historyNamer(instance: ArrInstance) {
   const episodes = new Map<number, SonarrEpisode[]>();
   return async (
     record: RadarrHistoryRecord | SonarrHistoryRecord,
-  ): Promise<{ media: MediaRef; episodes?: Observation['episodes'] } | null> => {
+  ): Promise<{ media: MediaRef; episodes?: EpisodeRef[] } | null> => {
     if (instance.app === 'radarr' && 'movieId' in record && record.movieId !== null) {
       movies ??= new Map((await instance.client.movies()).map((m) => [m.id, m]));
       const m = movies.get(record.movieId);
-      return m
-        ? {
-            media: {
-              mediaType: 'movie',
-              tmdbId: m.tmdbId,
-              imdbId: m.imdbId ?? undefined,
-              title: m.title ?? undefined,
-              year: m.year ?? undefined,
-              arr: { app: 'radarr', instance: instance.name, id: m.id },
-            },
-          }
-        : null;
+      return m ? { media: movieMedia(m, instance.name) } : null;
     }
     if (instance.app === 'sonarr' && 'seriesId' in record && record.seriesId !== null) {
       series ??= new Map((await instance.client.allSeries()).map((s) => [s.id, s]));
@@ -96,27 +97,7 @@ function historyNamer(instance: ArrInstance) {
         episodes.set(s.id, list);
       }
       const e = list.find((candidate) => candidate.id === record.episodeId);
-      return {
-        media: {
-          mediaType: 'tv',
-          tvdbId: s.tvdbId,
-          imdbId: s.imdbId ?? undefined,
-          title: s.title ?? undefined,
-          year: s.year ?? undefined,
-          isAnime: s.seriesType === 'anime' ? true : undefined,
-          arr: { app: 'sonarr', instance: instance.name, id: s.id },
-        },
-        episodes: e
-          ? [
-              {
-                seasonNumber: e.seasonNumber,
-                episodeNumber: e.episodeNumber,
-                sonarrEpisodeId: e.id,
-                tvdbId: e.tvdbId ?? undefined,
-              },
-            ]
-          : undefined,
-      };
+      return { media: seriesMedia(s, instance.name), episodes: e ? [episodeRef(e)] : undefined };
     }
     return null;
   };
@@ -149,7 +130,7 @@ export async function reconcileArr({
   for (const item of queue) {
     if (!item.downloadId) continue; // a release still waiting in the delay queue
     inQueue.add(downloadKey(item.downloadId));
-    const { media, episodes } = mediaOf(item);
+    const { media, episodes } = mediaOf(item, instance.name);
     const base = { source, at, media, episodes } as const;
     const download = {
       id: item.downloadId,

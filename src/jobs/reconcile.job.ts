@@ -6,7 +6,7 @@ import type { JellyseerrClient, JellyseerrMedia } from '../integrations/jellysee
 import type { JobState } from '../tracker/job-state.js';
 import type { Tracker } from '../tracker/tracker.js';
 import type { Job } from './job-runner.js';
-import { type ArrInstance, reconcileArr } from './reconcile-arr.js';
+import { type ArrInstance, episodeRef, movieMedia, reconcileArr, seriesMedia } from './reconcile-arr.js';
 
 /** How often an approved movie is looked up in Radarr's library while nothing is grabbed for it. */
 const LIBRARY_CHECK_EVERY_MS = 3_600_000;
@@ -131,14 +131,7 @@ export function createReconcileJob({
         isUpgrade: false,
         source: 'radarr',
         at: files[0]?.dateAdded ?? clock.now().toISOString(),
-        media: {
-          mediaType: 'movie',
-          tmdbId: movie.tmdbId,
-          imdbId: movie.imdbId ?? undefined,
-          title: movie.title ?? undefined,
-          year: movie.year ?? undefined,
-          arr: { app: 'radarr', instance: instance.name, id: movie.id },
-        },
+        media: movieMedia(movie, instance.name),
         requestId: request.id,
       },
     ];
@@ -157,15 +150,7 @@ export function createReconcileJob({
     );
     if (episodes.length === 0) return [];
     const files = new Map(((await instance.client.episodeFiles(series.id)) ?? []).map((f) => [f.id, f]));
-    const media = {
-      mediaType: 'tv' as const,
-      tvdbId: series.tvdbId,
-      imdbId: series.imdbId ?? undefined,
-      title: series.title ?? undefined,
-      year: series.year ?? undefined,
-      isAnime: series.seriesType === 'anime' ? true : undefined,
-      arr: { app: 'sonarr' as const, instance: instance.name, id: series.id },
-    };
+    const media = seriesMedia(series, instance.name);
     const byFile = new Map<number, typeof episodes>();
     for (const e of episodes) {
       const fileId = e.episodeFileId as number;
@@ -182,14 +167,7 @@ export function createReconcileJob({
           source: 'sonarr',
           at: file.dateAdded ?? clock.now().toISOString(),
           media,
-          episodes: fileEpisodes.map((e) => ({
-            seasonNumber: e.seasonNumber,
-            episodeNumber: e.episodeNumber,
-            sonarrEpisodeId: e.id,
-            tvdbId: e.tvdbId ?? undefined,
-            title: e.title ?? undefined,
-            airDateUtc: e.airDateUtc ?? undefined,
-          })),
+          episodes: fileEpisodes.map(episodeRef),
           requestId: request.id,
         },
       ];
