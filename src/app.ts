@@ -148,7 +148,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let outboxRunning: RunningJob | null = null;
   const actions = createActions({
     outbox,
-    planner: createActionPlanner({ connections }),
+    planner: createActionPlanner({ connections, clock }),
     library: libraryQueries,
     tracker,
     clock,

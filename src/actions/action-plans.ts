@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import type { DownloadView } from '../domain/derive.js';
 import type { ServiceConnections } from '../services/service-connections.js';
 import type { LibraryCandidate } from '../tracker/library-queries.js';
@@ -26,7 +27,15 @@ function files(count: number): string {
  * Turns "do X for this request" into a concrete command, or says why it does not apply. Each action
  * knows which service runs it and what that service needs.
  */
-export function createActionPlanner({ connections }: { connections: ServiceConnections }) {
+export function createActionPlanner({
+  connections,
+  clock,
+}: {
+  connections: ServiceConnections;
+  clock: Clock;
+}) {
+  /** Commands that may be sent again later: once per request and hour. */
+  const hour = () => Math.floor(clock.now().getTime() / 3_600_000);
   /** The Radarr (movies) or Sonarr (series) instance of a request: the one that spoke of it, else the first. */
   function arrFor(request: LibraryCandidate) {
     const app = request.row.mediaType === 'movie' ? 'radarr' : 'sonarr';
@@ -80,7 +89,7 @@ export function createActionPlanner({ connections }: { connections: ServiceConne
         plan: {
           serviceId: arr.instance.id,
           // Once per request and hour: searching hammers the indexers.
-          dedupeKey: `search:${request.row.id}:${Math.floor(Date.now() / 3_600_000)}`,
+          dedupeKey: `search:${request.row.id}:${hour()}`,
           payload: {
             command,
             todo: `ask ${arr.instance.name} to search again`,
@@ -123,7 +132,7 @@ export function createActionPlanner({ connections }: { connections: ServiceConne
         plan: {
           serviceId: arr.instance.id,
           // Once per request and hour: a refresh is cheap, but not once per cycle.
-          dedupeKey: `refresh_downloads:${request.row.id}:${Math.floor(Date.now() / 3_600_000)}`,
+          dedupeKey: `refresh_downloads:${request.row.id}:${hour()}`,
           payload: {
             command: { name: 'RefreshMonitoredDownloads' },
             todo: `ask ${arr.instance.name} to refresh its monitored downloads`,

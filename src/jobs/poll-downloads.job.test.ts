@@ -21,7 +21,9 @@ class ScriptedDownloader implements Downloader {
   /** While set, listItems waits for it: a client that does not answer. */
   hang: Promise<void> | null = null;
   constructor(readonly kind: DownloaderKind) {}
+  logins = 0;
   async testConnection() {
+    this.logins += 1;
     return { version: '1' };
   }
   async listItems() {
@@ -305,6 +307,23 @@ describe('poll-downloads job', () => {
     await expect.poll(async () => (await only()).progress).toBe(0.4);
     answer();
     await cycle;
+  });
+
+  it('tries a fresh login on a client that refused the credentials, every five minutes', async () => {
+    const qb = clients[0]!.downloader;
+    await t.hooks([['radarr', radarrGrab({ ...movie, downloadId: HASH_A })]]);
+    qb.failure = new IntegrationError('unauthorized', 'qBittorrent refused the password');
+    const poll = job();
+    await poll.run();
+    t.clock.advance(4 * 60_000);
+    await poll.run();
+    expect(qb.logins).toBe(0);
+    qb.failure = null;
+    qb.items = [item(HASH_A, { progress: 0.5 })];
+    t.clock.advance(60_000);
+    await poll.run();
+    expect(qb.logins).toBe(1);
+    expect((await only()).progress).toBe(0.5);
   });
 
   it('remembers completed downloads in *arr categories that no request knows, until one claims them', async () => {

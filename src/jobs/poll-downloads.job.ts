@@ -142,8 +142,8 @@ export function createPollDownloadsJob({
     // qBittorrent and Transmission ban an address after repeated failed logins, so their clients stop
     // trying a refused password; a connection test (a fresh login) now and then finds it fixed.
     const refused = refusedAt.get(target.instance.id);
-    if (refused !== undefined && Date.now() - refused >= RETRY_REFUSED_MS) {
-      refusedAt.set(target.instance.id, Date.now());
+    if (refused !== undefined && clock.now().getTime() - refused >= RETRY_REFUSED_MS) {
+      refusedAt.set(target.instance.id, clock.now().getTime());
       await target.downloader.testConnection();
     }
     try {
@@ -152,7 +152,7 @@ export function createPollDownloadsJob({
       return items;
     } catch (error) {
       if (isIntegrationError(error) && error.kind === 'unauthorized' && !refusedAt.has(target.instance.id)) {
-        refusedAt.set(target.instance.id, Date.now());
+        refusedAt.set(target.instance.id, clock.now().getTime());
       }
       throw error;
     }
