@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { createActionExecutor, createActionPlanner } from './actions/action-plans.js';
+import { createActionExecutor, createActionPlanner, downloadToRemove } from './actions/action-plans.js';
 import { type Actions, createActions } from './actions/actions.js';
 import { createOutbox } from './actions/outbox.js';
+import { mayRemoveUnasked } from './actions/removal-guard.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/database.js';
@@ -145,6 +146,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     anime: shoko.matcher,
   });
   const outbox = createOutbox({ db, clock });
+  const removalPolicy = {
+    protectTag: config.PROTECT_TAG,
+    privateIndexers: config.PRIVATE_INDEXERS,
+    removePrivate: config.REMOVE_PRIVATE_AUTOMATICALLY,
+  };
   let outboxRunning: RunningJob | null = null;
   const actions = createActions({
     outbox,
@@ -156,9 +162,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     autoActions: new Set(config.AUTO_ACTIONS),
     onQueued: () => outboxRunning?.wake(),
     // Importing by hand only once Radarr/Sonarr has been seen without the download (strikes).
-    mayRunAlone: (request, action) =>
-      action !== 'force_import' ||
-      request.completedDownloads.some((d) => reconcileJob.lostByArr(downloadKey(d.downloadId))),
+    mayRunAlone: (request, action) => {
+      if (action === 'force_import') {
+        return request.completedDownloads.some((d) => reconcileJob.lostByArr(downloadKey(d.downloadId)));
+      }
+      if (action === 'remove_and_search') return mayRemoveUnasked(downloadToRemove(request), removalPolicy);
+      return true;
+    },
   });
   const outboxJob = createRunOutboxJob({
     outbox,

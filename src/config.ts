@@ -10,6 +10,11 @@ const url = z
 const seconds = z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0');
 const minutes = z.coerce.number({ error: 'must be a number of minutes' }).positive('must be more than 0');
 const optionalText = z.string().trim().min(1).optional();
+/** A yes/no switch that is off unless set. */
+const flagOff = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .default('false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** The environment, as api.md documents it. Each key: meaning and default. */
 export const envSchema = z.object({
@@ -28,11 +33,7 @@ export const envSchema = z.object({
   STUCK_NOT_IMPORTED_MINUTES: minutes.default(20),
   STUCK_NOT_IN_LIBRARY_MINUTES: minutes.default(30),
   STUCK_ANIME_MATCH_MINUTES: minutes.default(60),
-  DRY_RUN: z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-    .default('false')
-    .transform((v) => v === 'true' || v === '1' || v === 'yes')
-    .describe('record the commands the tracker would send, and send none'),
+  DRY_RUN: flagOff.describe('record the commands the tracker would send, and send none'),
   AUTO_ACTIONS: z
     .string()
     .default('force_import,refresh_downloads,jellyfin_scan,shoko_rescan')
@@ -50,6 +51,25 @@ export const envSchema = z.object({
       ),
     )
     .describe('the fixes the tracker runs by itself'),
+  PROTECT_TAG: z
+    .string()
+    .trim()
+    .min(1)
+    .default('status-tracker-protect')
+    .describe('an *arr tag on a movie/series that keeps its downloads from being removed automatically'),
+  PRIVATE_INDEXERS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((a) => a.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .describe('indexers that are private trackers (names as the *arr shows them), comma-separated'),
+  REMOVE_PRIVATE_AUTOMATICALLY: flagOff.describe(
+    'let remove_and_search run by itself on downloads from PRIVATE_INDEXERS',
+  ),
   STUCK_SLOW_MINUTES: minutes.optional().describe('flag downloads whose ETA is longer; unset: off'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JELLYSEERR_URL: url.optional(),

@@ -292,6 +292,45 @@ describe('anime movie', () => {
     expect(await only()).toMatchObject({ state: 'available', problem: null });
   });
 
+  const shokoCommands = () => shoko.calls.filter((c) => /\/Rescan|\/Action\//.test(c));
+
+  it('asks Shoko to look the unmatched file up on AniDB again, by itself, at most once an hour', async () => {
+    await shokoConnected();
+    await imported();
+    const file = shoko.addFile({
+      relativePath: 'Koe no Katachi (2016)/Koe no Katachi (2016).mkv',
+      matched: false,
+    });
+    shoko.emitNotMatched(file, { autoMatchAttempts: 1, hasCrossReferences: false, isUdpBanned: false });
+    await expect
+      .poll(async () => (await only()).problem?.actions, { timeout: 5_000 })
+      .toEqual(['shoko_rescan']);
+
+    for (let round = 0; round < 2; round++) {
+      await t.app.reviewRequests.runOnce();
+      await t.app.runOutbox.runOnce();
+    }
+    expect(shokoCommands()).toEqual([`POST /api/v3/File/${file.fileId}/Rescan?priority=true`]);
+    expect((await only()).timeline.map((e) => e.message)).toContain(
+      'Asked Shoko to rescan the imported file',
+    );
+
+    t.clock.advance(61 * 60_000);
+    await t.app.reviewRequests.runOnce();
+    await t.app.runOutbox.runOnce();
+    expect(shokoCommands()).toHaveLength(2);
+  });
+
+  it('asks Shoko to scan its import folders when it never saw the file', async () => {
+    await shokoConnected();
+    await imported();
+    t.clock.advance(61 * 60_000);
+    await t.app.reviewRequests.runOnce();
+    expect((await only()).problem).toMatchObject({ code: 'anime_not_matched', actions: ['shoko_rescan'] });
+    await t.app.runOutbox.runOnce();
+    expect(shokoCommands()).toEqual(['GET /api/v3/Action/RunImport']);
+  });
+
   it('catches up through Shoko’s REST API on a match made while disconnected', async () => {
     await shokoConnected();
     shoko.setDown(true);

@@ -278,6 +278,65 @@ describe('search actions', () => {
   });
 });
 
+describe('automatic remove and search', () => {
+  /** A grab whose torrent stalls at 30 %, seen by the poller, then left for 31 minutes. */
+  async function stalledFor31Minutes(env: Record<string, string>, tags: string[] = []) {
+    qb = await startQbittorrentFake({ username: 'admin', password: 'adminadmin' });
+    await start({
+      QBITTORRENT_URL: qb.url,
+      QBITTORRENT_USERNAME: 'admin',
+      QBITTORRENT_PASSWORD: 'adminadmin',
+      POLL_INTERVAL_SECONDS: '0.2',
+      ...env,
+    });
+    radarr.grab({ movieId: 1, downloadId: HASH });
+    qb.addTorrent({
+      hash: HASH.toLowerCase(),
+      name: 'The.Matrix.1999.1080p',
+      category: 'radarr',
+      progress: 0.3,
+    });
+    qb.updateTorrent(HASH.toLowerCase(), { state: 'stalledDL' });
+    await t.hooks([['radarr', radarrGrab({ ...matrix, downloadId: HASH, tags })]]);
+    await expect.poll(async () => (await only()).downloads[0]?.state, { timeout: 5_000 }).toBe('stalled');
+    t.clock.advance(31 * MINUTE);
+    await t.app.reviewRequests.runOnce();
+    await t.app.runOutbox.runOnce();
+    return only();
+  }
+
+  it('removes, blocklists and searches again by itself when AUTO_ACTIONS names it', async () => {
+    const request = await stalledFor31Minutes({ AUTO_ACTIONS: 'remove_and_search' });
+    expect(request.problem).toMatchObject({ code: 'stalled', actions: ['remove_and_search'] });
+    expect(radarr.removals).toEqual([expect.objectContaining({ downloadId: HASH, blocklist: true })]);
+    expect(radarr.sentCommands('MoviesSearch')).toEqual([{ name: 'MoviesSearch', movieIds: [1] }]);
+  });
+
+  it('leaves a title with the protect tag alone, but a person may still ask', async () => {
+    const request = await stalledFor31Minutes({ AUTO_ACTIONS: 'remove_and_search' }, [
+      'status-tracker-protect',
+    ]);
+    expect(request.problem?.code).toBe('stalled');
+    expect(radarr.removals).toEqual([]);
+    expect((await t.send('POST', `/api/requests/${request.id}/actions/remove_and_search`)).status).toBe(202);
+    await t.app.runOutbox.runOnce();
+    expect(radarr.removals).toHaveLength(1);
+  });
+
+  it('never removes a private tracker’s download by itself unless allowed', async () => {
+    const env = { AUTO_ACTIONS: 'remove_and_search', PRIVATE_INDEXERS: 'Other, test indexer (prowlarr)' };
+    const request = await stalledFor31Minutes(env);
+    expect(request.problem?.code).toBe('stalled');
+    expect(radarr.removals).toEqual([]);
+    await t.close();
+    await radarr.close();
+    await qb?.close();
+
+    await stalledFor31Minutes({ ...env, REMOVE_PRIVATE_AUTOMATICALLY: 'true' });
+    expect(radarr.removals).toHaveLength(1);
+  });
+});
+
 describe('reconcile cost', () => {
   it('asks Radarr once for the queue and once for the history, however many requests are open', async () => {
     await start();

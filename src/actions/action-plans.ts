@@ -23,6 +23,13 @@ function files(count: number): string {
   return count === 1 ? 'the imported file' : `${count} imported files`;
 }
 
+/** The download `remove_and_search` would throw away: the newest one still on its way. */
+export function downloadToRemove(request: LibraryCandidate): DownloadView | undefined {
+  return (JSON.parse(request.row.downloads) as DownloadView[])
+    .filter((d) => d.state !== 'imported' && d.state !== 'failed')
+    .at(-1);
+}
+
 /**
  * Turns "do X for this request" into a concrete command, or says why it does not apply. Each action
  * knows which service runs it and what that service needs.
@@ -103,10 +110,7 @@ export function createActionPlanner({
       if (!arr) return { ok: false, reason: `no ${arrName(request)} is configured` };
       const command = searchCommand(request);
       if (!command) return { ok: false, reason: `${arrName(request)} has not told which item this is yet` };
-      const downloads = (JSON.parse(request.row.downloads) as DownloadView[]).filter(
-        (d) => d.state !== 'imported' && d.state !== 'failed',
-      );
-      const download = downloads.at(-1);
+      const download = downloadToRemove(request);
       if (!download) return { ok: false, reason: 'no download on its way to remove' };
       // Nearly done is better finished than thrown away.
       if ((download.progress ?? 0) > 0.99) return { ok: false, reason: 'the download is over 99 % done' };
@@ -162,6 +166,26 @@ export function createActionPlanner({
         },
       };
     },
+    shoko_rescan(request) {
+      const shoko = connections.all().find((c) => c.shoko !== null);
+      if (!shoko) return { ok: false, reason: 'no Shoko is configured' };
+      const matched = new Set(request.matchedPaths);
+      const paths = request.importedPaths.filter((path) => !matched.has(path));
+      if (paths.length === 0) return { ok: false, reason: 'no imported file is waiting for Shoko' };
+      return {
+        ok: true,
+        plan: {
+          serviceId: shoko.instance.id,
+          // Once per file set and hour: each rescan costs Shoko an AniDB look-up, which AniDB rations.
+          dedupeKey: `shoko_rescan:${request.row.id}:${digest(paths)}:${hour()}`,
+          payload: {
+            paths,
+            todo: `ask Shoko to rescan ${files(paths.length)}`,
+            done: `Asked Shoko to rescan ${files(paths.length)}`,
+          },
+        },
+      };
+    },
   };
 
   return {
@@ -190,6 +214,18 @@ export function createActionExecutor({ connections }: { connections: ServiceConn
       if (payload.mediaType === 'tv' && typeof payload.tvdbId === 'number') {
         await client.notifySeriesUpdated({ tvdbId: payload.tvdbId });
       }
+      return;
+    }
+    if (row.action === 'shoko_rescan' && target.shoko) {
+      // Files Shoko has but could not match are looked up on AniDB again; a file it never saw means
+      // its import folders need a scan first.
+      let unseen = false;
+      for (const path of payload.paths as string[]) {
+        const known = await target.shoko.findFilesByPath(path);
+        if (known.length === 0) unseen = true;
+        for (const file of known) if (!file.matched) await target.shoko.rescanFile(file.fileId);
+      }
+      if (unseen) await target.shoko.runImport();
       return;
     }
     if (row.action === 'remove_and_search' && target.arr) {

@@ -3,7 +3,7 @@ import type { Observation } from '../domain/observations.js';
 import type { Problem } from '../domain/states.js';
 import type { LibraryCandidate, LibraryQueries } from '../tracker/library-queries.js';
 import type { Tracker } from '../tracker/tracker.js';
-import { ACTIONS, ACTIONS_FOR_PROBLEM, type ActionName } from './action-catalog.js';
+import { ACTIONS_FOR_PROBLEM, type ActionName } from './action-catalog.js';
 import type { ActionPlanner } from './action-plans.js';
 import type { Outbox, OutboxRow } from './outbox.js';
 
@@ -81,14 +81,17 @@ export function createActions({
       if (!request) return { ok: false, code: 'not_found', reason: 'no open request with this id' };
       return run(request, action, 'user');
     },
-    /** Queues the automatic fix of every open request whose problem has one allowed to run by itself. */
+    /**
+     * Queues the automatic fix of every open request whose problem has one allowed to run by itself:
+     * the first action of the problem that `AUTO_ACTIONS` names and the evidence permits.
+     */
     autoFix(): number {
       let queued = 0;
       for (const request of library.openRequests({ includeFailed: true })) {
         if (!request.row.problem) continue;
         const problem = JSON.parse(request.row.problem) as Problem;
         const action = ACTIONS_FOR_PROBLEM[problem.code].find(
-          (a) => ACTIONS[a].safe && autoActions.has(a) && mayRunAlone(request, a),
+          (a) => autoActions.has(a) && mayRunAlone(request, a),
         );
         if (!action) continue;
         const result = run(request, action, 'auto');

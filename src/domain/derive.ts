@@ -61,6 +61,10 @@ export interface DownloadView {
   etaSeconds: number | null;
   speedBytesPerSecond: number | null;
   failureReason: string | null;
+  /** The indexer of the release (from the grab), null when no grab named it. */
+  indexer: string | null;
+  /** The *arr's tags on the title when it was grabbed. */
+  tags: string[];
   /** Distinct episodes the grab listed (0 for movies). */
   episodeCount: number;
 }
@@ -604,6 +608,8 @@ function downloadView(attempt: Attempt): DownloadView {
     etaSeconds: finished ? null : (progress?.etaSeconds ?? null),
     speedBytesPerSecond: finished ? null : (progress?.speedBytesPerSecond ?? null),
     failureReason: status.failed ? (status.lastFailure?.reason ?? null) : null,
+    indexer: pick(attempt.all, (o) => (o.kind === 'grabbed' ? o.indexer : undefined), grabFirst) ?? null,
+    tags: pick(attempt.all, (o) => (o.kind === 'grabbed' ? o.tags : undefined), grabFirst) ?? [],
     episodeCount: attempt.grabbedEpisodes.size,
   };
 }

@@ -106,7 +106,15 @@ export type ObservationFact =
   /** The *arr added the movie/series (MovieAdded, SeriesAdd). */
   | { kind: 'added' }
   /** A release was grabbed and handed to the download client. */
-  | { kind: 'grabbed'; download: DownloadRef; releaseTitle?: string | undefined }
+  | {
+      kind: 'grabbed';
+      download: DownloadRef;
+      releaseTitle?: string | undefined;
+      /** The indexer the release came from, as the *arr names it (private trackers are named by the user). */
+      indexer?: string | undefined;
+      /** The *arr's tags on the movie/series at grab time (labels), for the protect tag. */
+      tags?: string[] | undefined;
+    }
   /** A download client reports on a download. `fraction` is 0..1. */
   | {
       kind: 'download_progress';

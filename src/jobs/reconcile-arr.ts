@@ -139,7 +139,13 @@ export async function reconcileArr({
       sizeBytes: item.sizeBytes > 0 ? item.sizeBytes : undefined,
     };
     if (!isKnown(downloadKey(item.downloadId))) {
-      observations.push({ ...base, kind: 'grabbed', download, releaseTitle: item.title ?? undefined });
+      observations.push({
+        ...base,
+        kind: 'grabbed',
+        download,
+        releaseTitle: item.title ?? undefined,
+        indexer: item.indexer ?? undefined,
+      });
     }
     const messages = item.statusMessages.flatMap((m) =>
       m.messages.length > 0 ? m.messages : m.title ? [m.title] : [],

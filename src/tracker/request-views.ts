@@ -22,6 +22,10 @@ export interface RequestSummary {
   source: 'jellyseerr' | 'radarr' | 'sonarr';
   posterUrl: string | null;
   progress: number | null;
+  /** Bytes per second of the downloads on their way together; null when none reports a speed. */
+  speedBytesPerSecond: number | null;
+  /** Seconds until the last download on its way is done; null when unknown. */
+  etaSeconds: number | null;
   /** With the actions that may fix it (`POST /api/requests/{id}/actions/{action}`). */
   problem: (Problem & { actions: ActionName[] }) | null;
   /** TV: how many in-scope episodes are in each state ("5 downloading · 3 downloaded"). */
@@ -51,9 +55,18 @@ export interface RequestDetail extends RequestSummary {
   downloads: Array<
     Pick<
       DownloadView,
-      'downloadId' | 'name' | 'progress' | 'state' | 'sizeBytes' | 'etaSeconds' | 'failureReason'
+      | 'downloadId'
+      | 'name'
+      | 'progress'
+      | 'state'
+      | 'sizeBytes'
+      | 'etaSeconds'
+      | 'speedBytesPerSecond'
+      | 'failureReason'
+      | 'clientType'
     > & {
       client: string | null;
+      indexer: string | null;
     }
   >;
   timeline: TimelineEntry[];
@@ -68,6 +81,19 @@ function problemView(stored: string | null): RequestSummary['problem'] {
   if (!stored) return null;
   const problem = JSON.parse(stored) as Problem;
   return { ...problem, actions: ACTIONS_FOR_PROBLEM[problem.code] ?? [] };
+}
+
+/** Speed and ETA of the downloads still moving, for the board's progress bar. */
+function transfer(downloads: DownloadView[]): Pick<RequestSummary, 'speedBytesPerSecond' | 'etaSeconds'> {
+  let speed: number | null = null;
+  let eta: number | null = null;
+  for (const d of downloads) {
+    if (d.speedBytesPerSecond !== null && d.speedBytesPerSecond !== undefined) {
+      speed = (speed ?? 0) + d.speedBytesPerSecond;
+    }
+    if (d.etaSeconds !== null && d.etaSeconds !== undefined) eta = Math.max(eta ?? 0, d.etaSeconds);
+  }
+  return { speedBytesPerSecond: speed, etaSeconds: eta };
 }
 
 export function toSummary(row: RequestRow): RequestSummary {
@@ -90,6 +116,7 @@ export function toSummary(row: RequestRow): RequestSummary {
     source: row.source,
     posterUrl: row.posterUrl,
     progress: row.progress,
+    ...transfer(JSON.parse(row.downloads) as DownloadView[]),
     problem: problemView(row.problem),
     episodeCounts,
     requestedSeasons: JSON.parse(row.requestedSeasons) as number[],
@@ -120,7 +147,11 @@ export function toDetail(row: RequestRow, timeline: TimelineRow[]): RequestDetai
       state: d.state,
       sizeBytes: d.sizeBytes,
       etaSeconds: d.etaSeconds,
+      // Rows derived before these fields existed lack them.
+      speedBytesPerSecond: d.speedBytesPerSecond ?? null,
       failureReason: d.failureReason,
+      clientType: d.clientType ?? null,
+      indexer: d.indexer ?? null,
     })),
     timeline: timeline.map((t) => ({
       id: t.id,

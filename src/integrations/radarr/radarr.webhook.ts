@@ -88,7 +88,13 @@ function parseGrab(body: unknown, context: ParseContext): WebhookParse {
       error: 'Grab: downloadId: missing, and no release.releaseTitle to name the download',
     };
   }
-  const fact: ObservationFact = { kind: 'grabbed', download, releaseTitle: nonEmpty(p.release.releaseTitle) };
+  const fact: ObservationFact = {
+    kind: 'grabbed',
+    download,
+    releaseTitle: nonEmpty(p.release.releaseTitle),
+    indexer: nonEmpty(p.release.indexer),
+    tags: p.movie.tags ?? undefined,
+  };
   return event('Grab', [observe(fact, movieMedia(p), context)]);
 }
 

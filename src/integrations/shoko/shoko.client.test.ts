@@ -187,3 +187,22 @@ describe('one file by id', () => {
     expect(await client.getFile(4242)).toBeNull();
   });
 });
+
+describe('commands', () => {
+  it('asks for a file to be rescanned first in the queue, and says so when Shoko no longer has it', async () => {
+    const server = await start();
+    const file = server.addFile({ relativePath: 'Frieren/Frieren - 01.mkv', matched: false });
+    const client = connect(server);
+    await client.rescanFile(file.fileId);
+    expect(server.calls.at(-1)).toBe(`POST /api/v3/File/${file.fileId}/Rescan?priority=true`);
+    const error = await failure(client.rescanFile(9_999));
+    expect(error).toMatchObject({ kind: 'bad_response', status: 404 });
+  });
+
+  it('kicks the importer with a GET, and refuses a wrong key', async () => {
+    const server = await start();
+    await connect(server).runImport();
+    expect(server.calls.at(-1)).toBe('GET /api/v3/Action/RunImport');
+    expect((await failure(connect(server, 'wrong').runImport())).kind).toBe('unauthorized');
+  });
+});

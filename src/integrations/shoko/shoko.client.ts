@@ -82,6 +82,10 @@ export interface ShokoClient extends ServiceConnection {
   findFilesByPath(importedPath: string): Promise<ShokoFile[]>;
   /** `GET /api/v3/File/{id}` with cross-references; null when Shoko does not know the id. */
   getFile(fileId: number): Promise<ShokoFile | null>;
+  /** `POST /api/v3/File/{id}/Rescan?priority=true`: ask AniDB about a file again, first in Shoko's queue. */
+  rescanFile(fileId: number): Promise<void>;
+  /** `GET /api/v3/Action/RunImport`: scan the import folders for files Shoko has not seen yet. */
+  runImport(): Promise<void>;
 }
 
 /** Segments compared by `pathTailMatches`: the file name, its folder and the one above. */
@@ -164,6 +168,18 @@ export function toShokoFile(payload: ShokoFilePayload): ShokoFile {
   };
 }
 
+/** Shoko's commands answer `200 OK` with no body. */
+function expectOk(answer: HttpAnswer, what: string): void {
+  if (answer.status === 401 || answer.status === 403) {
+    throw new IntegrationError('unauthorized', 'Shoko refused the API key', { status: answer.status });
+  }
+  if (answer.status < 200 || answer.status > 299) {
+    throw new IntegrationError('bad_response', `Shoko ${what} answered HTTP ${answer.status}`, {
+      status: answer.status,
+    });
+  }
+}
+
 function refuseOrRead(answer: HttpAnswer, what: string): unknown {
   if (answer.status === 401 || answer.status === 403) {
     throw new IntegrationError('unauthorized', 'Shoko refused the API key', { status: answer.status });
@@ -232,6 +248,19 @@ export function createShokoClient({
         if (!parsed.success) throw new IntegrationError('bad_response', 'not a Shoko file');
         return toShokoFile(parsed.data);
       });
+    },
+    async rescanFile(fileId) {
+      await http.call(`api/v3/File/${fileId}/Rescan?priority=true`, { method: 'POST', headers }, (answer) => {
+        if (answer.status === 404) {
+          throw new IntegrationError('bad_response', `Shoko no longer knows file ${fileId}`, { status: 404 });
+        }
+        expectOk(answer, `File/${fileId}/Rescan`);
+      });
+    },
+    async runImport() {
+      await http.call('api/v3/Action/RunImport', { headers }, (answer) =>
+        expectOk(answer, 'Action/RunImport'),
+      );
     },
   };
 }

@@ -17,6 +17,8 @@
  *   `Models/Shoko/File.cs`: `ID`, `SeriesIDs[] { SeriesID { ID, AniDB }, EpisodeIDs[] { ID, AniDB } }`
  *   (only episodes Shoko has created), `Locations[] { ID, FileID, ImportFolderID (v6: ManagedFolderID),
  *   RelativePath, IsAccessible }`. The v6 location field name is inferred from the v6 rename.
+ *   `POST File/{id}/Rescan?priority=` queues a forced AniDB look-up and answers `Ok()` (404 unknown id).
+ * - `API/v3/Controllers/ActionController.cs`: `GET Action/RunImport` queues the import-folder scan, `Ok()`.
  * - SignalR: `AggregateHub` reads `?feeds=` (comma list, case-insensitive). v5 (`Aggregate/BaseEmitter`,
  *   `ShokoEventEmitter`) names methods `ShokoEvent:<Event>` and first sends `ShokoEvent:OnConnected`
  *   with `null`; payloads are `FileDetectedEventSignalRModel`/`FileEventSignalRModel`/
@@ -391,6 +393,16 @@ export async function startShokoFake(options: ShokoFakeOptions = {}): Promise<Sh
       if (!file) return send(response, 404, { title: 'No File entry for the given fileID', status: 404 });
       return send(response, 200, fileJson(file, wantsXRefs(url, false)));
     }
+    // FileController.RescanFile: queues a forced AniDB look-up; `Ok()` with no body, 404 unknown id.
+    const rescan = /^\/api\/v3\/file\/(\d+)\/rescan$/.exec(lower);
+    if (rescan?.[1] !== undefined && method === 'POST') {
+      if (!files.has(Number(rescan[1]))) {
+        return send(response, 404, { title: 'No File entry for the given fileID', status: 404 });
+      }
+      return send(response, 200);
+    }
+    // ActionController.RunImport: a GET that queues the import-folder scan; `Ok()`.
+    if (lower === '/api/v3/action/runimport' && method === 'GET') return send(response, 200);
     return send(response, 404);
   }
 
