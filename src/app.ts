@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { createActionExecutor, createActionPlanner, downloadToRemove } from './actions/action-plans.js';
@@ -74,6 +75,8 @@ export interface AppOptions {
   heartbeatMs?: number;
   /** Timeouts, retries and breaker of outgoing calls (tests use small ones). */
   resilience?: ResilienceOptions;
+  /** The built web UI; `dist/web` by default (the same path from `src/` and from `dist/`). */
+  webRoot?: string;
 }
 
 /** The composition root: every dependency built here by hand and passed down as plain objects. */
@@ -207,6 +210,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     events: { bus, queries, apiKey: config.API_KEY, heartbeatMs: options.heartbeatMs ?? 15_000 },
     services: { directory, connections, apiKey: config.API_KEY, resilience: options.resilience },
     actions: { actions, apiKey: config.API_KEY },
+    web: { root: options.webRoot ?? fileURLToPath(new URL('../dist/web', import.meta.url)) },
   });
   const running = startJob({ job: pollJob, logger });
   const pollDownloads = Object.assign(running, { lastCycle: pollJob.lastCycle });

@@ -59,6 +59,18 @@ describe('stuck requests', () => {
     expect(await only()).toMatchObject({ state: 'grabbing', problem: null });
   });
 
+  it('says so when no download client has reported a grab for half an hour', async () => {
+    t = await startTestApp({});
+    await t.hooks([['radarr', radarrGrab({ ...matrix, downloadId: HASH })]]);
+    t.clock.advance(31 * MINUTE);
+    await t.app.reviewRequests.runOnce();
+    expect((await only()).problem).toMatchObject({
+      code: 'stalled',
+      message: expect.stringMatching(/no download client has reported it since/),
+      actions: ['remove_and_search'],
+    });
+  });
+
   it('shows not_in_library after the threshold, but not while Jellyfin is down', async () => {
     jf = await startJellyfinApiFake({ apiKey: 'jf-key' });
     t = await startTestApp({

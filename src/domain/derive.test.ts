@@ -97,6 +97,8 @@ describe('deriveRequest — movie', () => {
         etaSeconds: null,
         speedBytesPerSecond: null,
         failureReason: null,
+        indexer: null,
+        tags: [],
         episodeCount: 0,
       },
     ]);

@@ -48,6 +48,32 @@ describe('stuck requests get a problem once a stage takes longer than its thresh
     expect(derive(b.all, at(57)).problem).toBeNull();
   });
 
+  it('stalled: grabbed 30 minutes ago and no download client has reported it since', () => {
+    const b = movie();
+    b.grabbed({ id: HASH_A, at: at(0) });
+    expect(derive(b.all, at(29)).problem).toBeNull();
+    expect(derive(b.all, at(30)).problem).toMatchObject({
+      code: 'stalled',
+      since: at(0),
+      message: expect.stringMatching(/^Radarr sent the release to the download client 30 minutes ago/),
+    });
+    b.progress({ id: HASH_A, fraction: 0.2, at: at(31) });
+    expect(derive(b.all, at(32)).problem).toBeNull();
+  });
+
+  it('stalled: paused or queued in the client for 30 minutes', () => {
+    const b = movie();
+    b.grabbed({ id: HASH_A, at: at(0) });
+    b.progress({ id: HASH_A, fraction: 0.2, clientState: 'paused', at: at(1) });
+    expect(derive(b.all, at(30)).problem).toBeNull();
+    expect(derive(b.all, at(31)).problem?.message).toMatch(
+      /^The download has been paused in .* for 30 minutes/,
+    );
+    b.progress({ id: HASH_A, fraction: 0.2, clientState: 'queued', at: at(32) });
+    expect(derive(b.all, at(33)).problem).toBeNull();
+    expect(derive(b.all, at(62)).problem?.message).toMatch(/queued .* for 30 minutes/);
+  });
+
   it('metadata_stuck: a magnet fetching its metadata for 15 minutes', () => {
     const b = movie();
     b.grabbed({ id: HASH_A, at: at(0) });

@@ -113,7 +113,29 @@ export function stuckProblem(input: {
   }
 
   if ((state === 'grabbing' || state === 'downloading') && !outages.has('downloader')) {
+    // Handed to the client, and no client has said a word about it since.
+    const onTheWay = input.downloads.filter((d) => d.state !== 'imported' && d.state !== 'failed');
+    if (onTheWay.length > 0 && onTheWay.every((d) => d.state === 'grabbed')) {
+      const since = latestAt(obs, (o) => o.kind === 'grabbed');
+      if (over(since, limit.stalledMinutes)) {
+        return problem(
+          'stalled',
+          `${arr} sent the release to the download client ${minutes(now - since!)} ago, and no download client has reported it since (is the client configured in the tracker and running?)`,
+          since!,
+        );
+      }
+    }
     for (const d of input.downloads) {
+      for (const waiting of ['paused', 'queued'] as const) {
+        const since = d.state === waiting ? inClientStateSince(obs, d.key, waiting) : undefined;
+        if (over(since, limit.stalledMinutes)) {
+          return problem(
+            'stalled',
+            `The download has been ${waiting} in ${d.client ?? 'the download client'} for ${minutes(now - since!)}`,
+            since!,
+          );
+        }
+      }
       const stalled = d.state === 'stalled' ? inClientStateSince(obs, d.key, 'stalled') : undefined;
       if (over(stalled, limit.stalledMinutes)) {
         return problem(

@@ -9,6 +9,7 @@ import { registerErrorHandler } from './errors.js';
 import { type EventsDeps, eventsRoutes } from './events.routes.js';
 import { type HooksDeps, hooksRoutes } from './hooks.routes.js';
 import { type ServicesDeps, servicesRoutes } from './services.routes.js';
+import { type WebDeps, webRoutes } from './web.routes.js';
 
 export interface ServerDeps {
   logger: Logger;
@@ -17,6 +18,7 @@ export interface ServerDeps {
   events: EventsDeps;
   services: ServicesDeps;
   actions: ActionsDeps;
+  web: WebDeps;
   version: string;
 }
 
@@ -57,6 +59,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => eventsRoutes(scope, deps.events));
   await app.register(async (scope) => servicesRoutes(scope, deps.services));
   await app.register(async (scope) => actionsRoutes(scope, deps.actions));
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+  await app.register(async (scope) => webRoutes(scope, deps.web));
   return app;
 }

@@ -7,6 +7,7 @@ import { createFakeClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { ResilienceOptions } from '../../src/integrations/shared/service-http.js';
 import type { RequestDetail, RequestSummary } from '../../src/tracker/request-views.js';
+import { requestsStuckWithoutProblem } from './stuck-audit.js';
 
 export const API_KEY = 'test-api-key-0123456789abcdef';
 export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
@@ -62,6 +63,8 @@ export async function startTestApp(
     resilience?: ResilienceOptions;
     /** A database file kept across a restart; an in-memory database by default. */
     databaseFile?: string;
+    /** Check on close that no open request is stuck past its threshold without a problem (default on). */
+    auditStuck?: boolean;
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'status-tracker-test-'));
@@ -75,6 +78,7 @@ export async function startTestApp(
     resilience: options.resilience ?? TEST_RESILIENCE,
   });
   const auth = { authorization: `Bearer ${WEBHOOK_TOKEN}` };
+  let closed = false;
 
   const hook: TestApp['hook'] = async (source, body, options = {}) => {
     const custom = options.headers !== undefined || options.query !== undefined;
@@ -92,7 +96,7 @@ export async function startTestApp(
     return { status: res.statusCode, body: res.json() as unknown };
   };
 
-  return {
+  const testApp: TestApp = {
     app,
     clock,
     hook,
@@ -130,8 +134,31 @@ export async function startTestApp(
       return { status: res.statusCode, body: res.body === '' ? null : (res.json() as unknown) };
     },
     async close() {
+      if (options.auditStuck !== false && !closed) {
+        closed = true;
+        const stuck = await requestsStuckWithoutProblem({
+          config,
+          now: clock.now(),
+          review: async () => {
+            await app.reviewRequests.runOnce();
+          },
+          openRequests: async () => (await testApp.list('active=true&limit=500')).items,
+          detail: (id) => testApp.detail(id),
+          anyServiceFailing: async () =>
+            ((await api('/api/health')).body as { services: Array<{ ok: boolean }> }).services.some(
+              (s) => !s.ok,
+            ),
+        });
+        if (stuck.length > 0) {
+          await app.close();
+          rmSync(dataDir, { recursive: true, force: true });
+          throw new Error(`requests left stuck without a problem:\n${stuck.join('\n')}`);
+        }
+      }
+      closed = true;
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return testApp;
 }

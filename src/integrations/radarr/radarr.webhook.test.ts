@@ -42,6 +42,8 @@ describe('Radarr webhook: captures', () => {
         sizeBytes: 1181116032,
       },
       releaseTitle: '[The-Nut] Violet Evergarden The Movie 2020 [BD][1080p 10bit AV1]',
+      indexer: 'Nyaa.si (Prowlarr)',
+      tags: ['anime'],
       media: {
         mediaType: 'movie',
         tmdbId: 533514,
