@@ -210,6 +210,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     events: { bus, queries, apiKey: config.API_KEY, heartbeatMs: options.heartbeatMs ?? 15_000 },
     services: { directory, connections, apiKey: config.API_KEY, resilience: options.resilience },
     actions: { actions, apiKey: config.API_KEY },
+    webhookSetup: { baseUrl: config.BASE_URL, webhookToken: config.WEBHOOK_TOKEN, apiKey: config.API_KEY },
     web: { root: options.webRoot ?? fileURLToPath(new URL('../dist/web', import.meta.url)) },
   });
   const running = startJob({ job: pollJob, logger });

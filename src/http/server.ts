@@ -10,6 +10,7 @@ import { type EventsDeps, eventsRoutes } from './events.routes.js';
 import { type HooksDeps, hooksRoutes } from './hooks.routes.js';
 import { type ServicesDeps, servicesRoutes } from './services.routes.js';
 import { type WebDeps, webRoutes } from './web.routes.js';
+import { type WebhookSetupDeps, webhookSetupRoutes } from './webhook-setup.routes.js';
 
 export interface ServerDeps {
   logger: Logger;
@@ -19,6 +20,7 @@ export interface ServerDeps {
   services: ServicesDeps;
   actions: ActionsDeps;
   web: WebDeps;
+  webhookSetup: WebhookSetupDeps;
   version: string;
 }
 
@@ -59,6 +61,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => eventsRoutes(scope, deps.events));
   await app.register(async (scope) => servicesRoutes(scope, deps.services));
   await app.register(async (scope) => actionsRoutes(scope, deps.actions));
+  await app.register(async (scope) => webhookSetupRoutes(scope, deps.webhookSetup));
   await app.register(async (scope) => webRoutes(scope, deps.web));
   return app;
 }

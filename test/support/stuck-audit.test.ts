@@ -41,7 +41,7 @@ describe('the stuck audit every test app runs on close', () => {
   it('accepts it under the threshold, with a problem, or while a service is failing', async () => {
     const late = [{ at: '2026-03-01T12:40:00Z', state: 'importing' }];
     expect(await requestsStuckWithoutProblem(subject({ state: 'importing' }, late))).toEqual([]);
-    const problem = { code: 'not_in_library', message: 'x', since: '', actions: [] } as const;
+    const problem = { code: 'not_in_library' as const, message: 'x', since: '', actions: [] };
     expect(await requestsStuckWithoutProblem(subject({ state: 'importing', problem }, timeline))).toEqual([]);
     expect(await requestsStuckWithoutProblem(subject({ state: 'importing' }, timeline, true))).toEqual([]);
   });
