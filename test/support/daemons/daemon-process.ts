@@ -24,15 +24,20 @@ function hasBinary(name: string): boolean {
 /**
  * `describe` when every binary is installed; otherwise a loud skip locally and a failure in CI.
  */
-export function describeWithBinaries(binaries: string[], title: string, body: () => void): void {
+export function describeWithBinaries(
+  binaries: string[],
+  title: string,
+  body: () => void,
+  install = 'apt-get install qbittorrent-nox transmission-daemon deluged deluge-web nzbget',
+): void {
   const missing = binaries.filter((binary) => !hasBinary(binary));
   if (missing.length === 0) {
     describe(title, body);
     return;
   }
-  const message = `${title}: missing ${missing.join(', ')} (apt-get install qbittorrent-nox transmission-daemon deluged deluge-web nzbget)`;
-  if (process.env.CI) throw new Error(`${message}; CI must run the real-daemon tests`);
-  console.warn(`\n!!! SKIPPED real-daemon tests — ${message}\n`);
+  const message = `${title}: missing ${missing.join(', ')} (${install})`;
+  if (process.env.CI) throw new Error(`${message}; CI must run these tests`);
+  console.warn(`\n!!! SKIPPED tests that need real programs — ${message}\n`);
   describe.skip(title, body);
 }
 
