@@ -5,11 +5,14 @@ import { createActionExecutor, createActionPlanner, downloadToRemove } from './a
 import { type Actions, createActions } from './actions/actions.js';
 import { createOutbox } from './actions/outbox.js';
 import { mayRemoveUnasked } from './actions/removal-guard.js';
+import { createSessionStore } from './auth/sessions.js';
+import { createSignIn, jellyfinDeviceId } from './auth/sign-in.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/database.js';
 import { downloadKey } from './domain/observations.js';
 import type { Outage } from './domain/stuck.js';
+import { DEFAULT_LOGIN_RATE_LIMIT, type LoginRateLimit } from './http/auth.routes.js';
 import { buildServer } from './http/server.js';
 import type { ResilienceOptions } from './integrations/shared/service-http.js';
 import { webhookParsers } from './integrations/webhook-parsers.js';
@@ -77,6 +80,8 @@ export interface AppOptions {
   resilience?: ResilienceOptions;
   /** The built web UI; `dist/web` by default (the same path from `src/` and from `dist/`). */
   webRoot?: string;
+  /** Sign-in attempts per client IP: 10 per 5 minutes by default (tests use fewer). */
+  loginRateLimit?: LoginRateLimit;
 }
 
 /** The composition root: every dependency built here by hand and passed down as plain objects. */
@@ -180,9 +185,31 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logger,
     intervalMs: 5_000,
   });
+  const sessions = createSessionStore({ db, clock, days: config.SESSION_DAYS });
+  const sessionCookie = {
+    secure: config.BASE_URL.startsWith('https:'),
+    maxAgeSeconds: Math.round(sessions.lifetimeMs / 1000),
+  };
+  const signIn = createSignIn({
+    adminPassword: config.ADMIN_PASSWORD,
+    adminPasswordFromEnv: config.adminPasswordFromEnv,
+    jellyfins: () =>
+      connections
+        .all()
+        .flatMap((c) => (c.jellyfin ? [{ name: c.instance.name, client: c.jellyfin.client }] : [])),
+    device: { deviceId: jellyfinDeviceId(config.SECRETS_KEY), appVersion: VERSION },
+    logger,
+  });
   const server = await buildServer({
     logger,
     version: VERSION,
+    access: { apiKey: config.API_KEY, sessions, cookie: sessionCookie },
+    auth: {
+      sessions,
+      signIn,
+      cookie: sessionCookie,
+      loginRateLimit: options.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT,
+    },
     hooks: {
       inbox,
       worker,
@@ -205,12 +232,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
             status: connection.status(),
           })),
       }),
-      apiKey: config.API_KEY,
     },
-    events: { bus, queries, apiKey: config.API_KEY, heartbeatMs: options.heartbeatMs ?? 15_000 },
-    services: { directory, connections, apiKey: config.API_KEY, resilience: options.resilience },
-    actions: { actions, apiKey: config.API_KEY },
-    webhookSetup: { baseUrl: config.BASE_URL, webhookToken: config.WEBHOOK_TOKEN, apiKey: config.API_KEY },
+    events: { bus, queries, heartbeatMs: options.heartbeatMs ?? 15_000 },
+    services: { directory, connections, resilience: options.resilience },
+    actions: { actions },
+    webhookSetup: { baseUrl: config.BASE_URL, webhookToken: config.WEBHOOK_TOKEN },
     web: { root: options.webRoot ?? fileURLToPath(new URL('../dist/web', import.meta.url)) },
   });
   const running = startJob({ job: pollJob, logger });

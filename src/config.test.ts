@@ -62,10 +62,12 @@ describe('configuration', () => {
     expect(env.SONARR_URL).toBeUndefined();
   });
 
-  it('generates API_KEY and WEBHOOK_TOKEN once, keeps them in DATA_DIR and reuses them', () => {
+  it('generates API_KEY, WEBHOOK_TOKEN and ADMIN_PASSWORD once, keeps them in DATA_DIR and reuses them', () => {
     const dir = dataDir();
     const first = loadConfig({ DATA_DIR: dir });
-    expect(first.generatedSecrets).toEqual(['API_KEY', 'WEBHOOK_TOKEN']);
+    expect(first.generatedSecrets).toEqual(['API_KEY', 'WEBHOOK_TOKEN', 'ADMIN_PASSWORD']);
+    expect(first.ADMIN_PASSWORD).toMatch(/^[\w-]{24}$/);
+    expect(first.adminPasswordFromEnv).toBe(false);
     expect(first.API_KEY).toMatch(/^[0-9a-f]{48}$/);
     expect(first.WEBHOOK_TOKEN).not.toBe(first.API_KEY);
     const file = join(dir, 'secrets.json');
@@ -74,6 +76,7 @@ describe('configuration', () => {
     expect(stored).toEqual({
       apiKey: first.API_KEY,
       webhookToken: first.WEBHOOK_TOKEN,
+      adminPassword: first.ADMIN_PASSWORD,
       encryptionKey: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(first.SECRETS_KEY.toString('hex')).toBe(stored.encryptionKey);
@@ -82,6 +85,7 @@ describe('configuration', () => {
     expect(second.generatedSecrets).toEqual([]);
     expect(second.API_KEY).toBe(first.API_KEY);
     expect(second.WEBHOOK_TOKEN).toBe(first.WEBHOOK_TOKEN);
+    expect(second.ADMIN_PASSWORD).toBe(first.ADMIN_PASSWORD);
     expect(second.SECRETS_KEY.equals(first.SECRETS_KEY)).toBe(true);
   });
 
@@ -98,7 +102,22 @@ describe('configuration', () => {
   it('prefers the environment to generated secrets, and builds BASE_URL from PORT', () => {
     const config = loadConfig({ DATA_DIR: dataDir(), API_KEY: 'a-key-of-sixteen-chars', PORT: '9000' });
     expect(config.API_KEY).toBe('a-key-of-sixteen-chars');
-    expect(config.generatedSecrets).toEqual(['WEBHOOK_TOKEN']);
+    expect(config.generatedSecrets).toEqual(['WEBHOOK_TOKEN', 'ADMIN_PASSWORD']);
     expect(config.BASE_URL).toBe('http://localhost:9000');
+  });
+
+  it('generates no ADMIN_PASSWORD when Jellyfin signs people in, and takes a set one as is', () => {
+    const jellyfin = { JELLYFIN_URL: 'http://jellyfin:8096', JELLYFIN_API_KEY: 'k' };
+    const withJellyfin = loadConfig({ DATA_DIR: dataDir(), ...jellyfin });
+    expect(withJellyfin.generatedSecrets).not.toContain('ADMIN_PASSWORD');
+    expect(withJellyfin.ADMIN_PASSWORD).toBeUndefined();
+    const set = loadConfig({ DATA_DIR: dataDir(), ...jellyfin, ADMIN_PASSWORD: 'correct horse' });
+    expect(set).toMatchObject({ ADMIN_PASSWORD: 'correct horse', adminPasswordFromEnv: true });
+    expect(set.generatedSecrets).not.toContain('ADMIN_PASSWORD');
+    expect(() => loadConfig({ DATA_DIR: dataDir(), ADMIN_PASSWORD: 'short' })).toThrow(
+      /ADMIN_PASSWORD: must be at least 8 characters/,
+    );
+    expect(() => loadConfig({ DATA_DIR: dataDir(), SESSION_DAYS: '0' })).toThrow(/SESSION_DAYS/);
+    expect(loadConfig({ DATA_DIR: dataDir() }).SESSION_DAYS).toBe(30);
   });
 });

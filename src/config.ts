@@ -23,6 +23,16 @@ export const envSchema = z.object({
   DATA_DIR: z.string().default('./data').describe('SQLite database and generated secrets'),
   API_KEY: z.string().min(16, 'must be at least 16 characters').optional().describe('admin API key'),
   WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('webhook token'),
+  ADMIN_PASSWORD: z
+    .string()
+    .min(8, 'must be at least 8 characters')
+    .optional()
+    .describe('password of the local `admin` sign-in'),
+  SESSION_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .positive('must be more than 0')
+    .default(30)
+    .describe('days a UI session lasts without being used'),
   BASE_URL: url.optional().describe('external URL used to print webhook URLs'),
   POLL_INTERVAL_SECONDS: seconds.default(5),
   RECONCILE_INTERVAL_SECONDS: seconds.default(60),
@@ -113,14 +123,22 @@ const REQUIRED_WITH_URL: Array<[keyof Env, keyof Env]> = [
   ['SHOKO_URL', 'SHOKO_API_KEY'],
 ];
 
-export interface Config extends Omit<Env, 'API_KEY' | 'WEBHOOK_TOKEN' | 'BASE_URL' | 'SECRETS_KEY'> {
+export interface Config
+  extends Omit<Env, 'API_KEY' | 'WEBHOOK_TOKEN' | 'BASE_URL' | 'SECRETS_KEY' | 'ADMIN_PASSWORD'> {
   API_KEY: string;
+  /**
+   * The local admin's password: `ADMIN_PASSWORD`, or the one generated into `DATA_DIR/secrets.json`
+   * on a start without Jellyfin; undefined when neither exists.
+   */
+  ADMIN_PASSWORD: string | undefined;
+  /** `ADMIN_PASSWORD` was set: the local admin then works even while Jellyfin is configured. */
+  adminPasswordFromEnv: boolean;
   /** 32 bytes: `SECRETS_KEY`, or generated once into `DATA_DIR/secrets.json`. */
   SECRETS_KEY: Buffer;
   WEBHOOK_TOKEN: string;
   BASE_URL: string;
   /** Secrets generated on this start (to print once). */
-  generatedSecrets: Array<'API_KEY' | 'WEBHOOK_TOKEN'>;
+  generatedSecrets: Array<'API_KEY' | 'WEBHOOK_TOKEN' | 'ADMIN_PASSWORD'>;
 }
 
 export class ConfigError extends Error {
@@ -151,6 +169,8 @@ export function parseEnv(env: Record<string, string | undefined>): Env {
 interface StoredSecrets {
   apiKey?: string;
   webhookToken?: string;
+  /** The local admin's password, generated on a start without Jellyfin and without `ADMIN_PASSWORD`. */
+  adminPassword?: string;
   /** Hex; encrypts the services' secrets at rest unless `SECRETS_KEY` is given. */
   encryptionKey?: string;
 }
@@ -162,7 +182,8 @@ function keyFrom(text: string): Buffer {
 /**
  * Loads the configuration. `API_KEY`, `WEBHOOK_TOKEN` and the encryption key of stored service
  * secrets, when unset, are generated once and kept in `DATA_DIR/secrets.json` (mode 0600) so they
- * survive restarts.
+ * survive restarts. So is `ADMIN_PASSWORD` when no Jellyfin is configured: without one, nobody
+ * could sign in to the UI.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = parseEnv(env);
@@ -181,6 +202,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookToken = randomBytes(24).toString('hex');
     generatedSecrets.push('WEBHOOK_TOKEN');
   }
+  let adminPassword = parsed.ADMIN_PASSWORD ?? stored.adminPassword;
+  if (!adminPassword && !parsed.JELLYFIN_URL) {
+    // Typed by a person: 24 characters rather than 48 hex digits.
+    adminPassword = randomBytes(18).toString('base64url');
+    generatedSecrets.push('ADMIN_PASSWORD');
+  }
   const encryptionKeyText = parsed.SECRETS_KEY ?? stored.encryptionKey ?? randomBytes(32).toString('hex');
   const newEncryptionKey = !parsed.SECRETS_KEY && !stored.encryptionKey;
   if (generatedSecrets.length > 0 || newEncryptionKey) {
@@ -189,12 +216,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (newEncryptionKey) next.encryptionKey = encryptionKeyText;
     if (generatedSecrets.includes('API_KEY')) next.apiKey = apiKey;
     if (generatedSecrets.includes('WEBHOOK_TOKEN')) next.webhookToken = webhookToken;
+    if (generatedSecrets.includes('ADMIN_PASSWORD')) next.adminPassword = adminPassword;
     writeFileSync(file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
   }
   return {
     ...parsed,
     API_KEY: apiKey,
     WEBHOOK_TOKEN: webhookToken,
+    ADMIN_PASSWORD: adminPassword,
+    adminPasswordFromEnv: parsed.ADMIN_PASSWORD !== undefined,
     SECRETS_KEY: keyFrom(encryptionKeyText),
     BASE_URL: parsed.BASE_URL ?? `http://localhost:${parsed.PORT}`,
     generatedSecrets,

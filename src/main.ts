@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   const { logger } = app;
   for (const name of config.generatedSecrets) {
     // Printed once, on the start that generated it; afterwards it is read from DATA_DIR/secrets.json.
-    logger.info(`Generated ${name} (stored in ${config.DATA_DIR}/secrets.json): ${config[name]}`);
+    const use = name === 'ADMIN_PASSWORD' ? ' (sign in to the web UI as admin)' : '';
+    logger.info(`Generated ${name} (stored in ${config.DATA_DIR}/secrets.json): ${config[name]}${use}`);
   }
   await app.server.listen({ port: config.PORT, host: config.HOST });
   logger.info(

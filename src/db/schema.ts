@@ -219,3 +219,27 @@ export const jobState = sqliteTable('job_state', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * Signed-in UI sessions. Only a SHA-256 of the cookie's token is kept, so a copy of the database
+ * signs nobody in. `expiresAt` slides forward while the session is used; expired rows are ignored
+ * and deleted when next met.
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull().unique(),
+    userName: text('user_name').notNull(),
+    /** The Jellyfin user's id for `via: jellyfin`, null for the local admin. */
+    jellyfinUserId: text('jellyfin_user_id'),
+    isAdmin: integer('is_admin', { mode: 'boolean' }).notNull(),
+    via: text('via', { enum: ['jellyfin', 'local'] }).notNull(),
+    /** Sent back in `X-CSRF-Token` with every cookie-authenticated change. */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    lastSeenAt: text('last_seen_at').notNull(),
+  },
+  (t) => [index('sessions_expires').on(t.expiresAt)],
+);

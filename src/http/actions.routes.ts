@@ -3,13 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ACTION_NAMES } from '../actions/action-catalog.js';
 import type { Actions } from '../actions/actions.js';
+import { API_SECURITY, adminOnly } from './access.js';
 import { errorSchema } from './api.schemas.js';
-import { hasSecret } from './auth.js';
 import { errorBody } from './errors.js';
 
 export interface ActionsDeps {
   actions: Actions;
-  apiKey: string;
 }
 
 const queuedSchema = z.object({
@@ -24,11 +23,7 @@ const queuedSchema = z.object({
 /** `POST /api/requests/{id}/actions/{action}`: a person asks for a fix; it goes through the outbox. */
 export async function actionsRoutes(appBase: FastifyInstance, deps: ActionsDeps): Promise<void> {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', async (request, reply) => {
-    if (!hasSecret(request, [deps.apiKey])) {
-      return reply.code(401).send(errorBody('unauthorized', 'missing or wrong API key'));
-    }
-  });
+  app.addHook('onRequest', adminOnly);
 
   app.post(
     '/api/requests/:id/actions/:action',
@@ -37,7 +32,7 @@ export async function actionsRoutes(appBase: FastifyInstance, deps: ActionsDeps)
         tags: ['requests'],
         summary: 'Run a fix for a request (force import, search again, ask Jellyfin to scan, ...)',
         description: `Actions: ${ACTION_NAMES.join(', ')}. 202 queued (or already queued); 404 unknown request; 409 the action does not apply to it, with the reason.`,
-        security: [{ apiKey: [] }, { apiKeyQuery: [] }],
+        security: API_SECURITY,
         params: z.object({ id: z.string().min(1).max(100), action: z.enum(ACTION_NAMES) }),
         response: { 202: queuedSchema, 404: errorSchema, 409: errorSchema },
       },

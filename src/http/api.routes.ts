@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { maySeeRequest, onlyRequestsOf } from '../auth/viewer.js';
 import type { HealthReporter } from '../tracker/health.js';
 import type { RequestQueries } from '../tracker/request-queries.js';
+import { API_SECURITY, adminOnly, signedIn } from './access.js';
 import {
   errorSchema,
   healthSchema,
@@ -10,24 +12,20 @@ import {
   requestDetailSchema,
   requestSummarySchema,
 } from './api.schemas.js';
-import { hasSecret } from './auth.js';
 import { errorBody } from './errors.js';
 
 export interface ApiDeps {
   queries: RequestQueries;
   health: HealthReporter;
-  apiKey: string;
 }
 
 export async function apiRoutes(appBase: FastifyInstance, deps: ApiDeps): Promise<void> {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
-  const security: Array<Record<string, string[]>> = [{ apiKey: [] }, { apiKeyQuery: [] }];
+  const security = API_SECURITY;
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.url === '/api/health') return;
-    if (!hasSecret(request, [deps.apiKey])) {
-      return reply.code(401).send(errorBody('unauthorized', 'missing or wrong API key'));
-    }
+    return signedIn(request, reply);
   });
 
   app.get(
@@ -35,7 +33,7 @@ export async function apiRoutes(appBase: FastifyInstance, deps: ApiDeps): Promis
     {
       schema: {
         tags: ['requests'],
-        summary: 'List tracked requests',
+        summary: 'List tracked requests (a Jellyfin user who is not an administrator: their own)',
         security,
         querystring: listQuerySchema,
         response: {
@@ -44,7 +42,8 @@ export async function apiRoutes(appBase: FastifyInstance, deps: ApiDeps): Promis
         },
       },
     },
-    async (request) => deps.queries.list(request.query),
+    async (request) =>
+      deps.queries.list({ ...request.query, requestedBy: onlyRequestsOf(request.viewer) ?? undefined }),
   );
 
   app.get(
@@ -60,7 +59,9 @@ export async function apiRoutes(appBase: FastifyInstance, deps: ApiDeps): Promis
     },
     async (request, reply) => {
       const detail = deps.queries.get(request.params.id);
-      if (!detail) return reply.code(404).send(errorBody('not_found', 'no such request'));
+      // Someone else's request is as unknown to a non-admin as one that does not exist.
+      if (!detail || !maySeeRequest(request.viewer, detail.requestedBy))
+        return reply.code(404).send(errorBody('not_found', 'no such request'));
       return detail;
     },
   );
@@ -84,9 +85,11 @@ export async function apiRoutes(appBase: FastifyInstance, deps: ApiDeps): Promis
             receivedAt: z.string().nullable(),
             payload: z.unknown(),
           }),
+          403: errorSchema,
           404: errorSchema,
         },
       },
+      onRequest: adminOnly,
     },
     async (request, reply) => {
       const raw = deps.queries.rawObservation(request.params.id);
@@ -100,14 +103,14 @@ export async function apiRoutes(appBase: FastifyInstance, deps: ApiDeps): Promis
     {
       schema: {
         tags: ['health'],
-        summary: 'Overall status (open); service details with the API key',
+        summary: 'Overall status (open); service details for an administrator or the API key',
         response: { 200: healthSchema, 503: healthSchema },
       },
     },
     async (request, reply) => {
       const report = deps.health();
-      // Anyone may see whether the tracker is fine; the details need the key.
-      if (!hasSecret(request, [deps.apiKey])) return reply.code(200).send({ status: report.status });
+      // Anyone may see whether the tracker is fine; the details are an administrator's.
+      if (!request.viewer?.isAdmin) return reply.code(200).send({ status: report.status });
       return reply.code(200).send(report);
     },
   );

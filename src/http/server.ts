@@ -1,10 +1,13 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { type AccessDeps, registerViewer } from './access.js';
 import { type ActionsDeps, actionsRoutes } from './actions.routes.js';
 import { type ApiDeps, apiRoutes } from './api.routes.js';
+import { type AuthDeps, authRoutes } from './auth.routes.js';
 import { registerErrorHandler } from './errors.js';
 import { type EventsDeps, eventsRoutes } from './events.routes.js';
 import { type HooksDeps, hooksRoutes } from './hooks.routes.js';
@@ -21,6 +24,9 @@ export interface ServerDeps {
   actions: ActionsDeps;
   web: WebDeps;
   webhookSetup: WebhookSetupDeps;
+  /** Who is asking (API key or session cookie), decided once for every `/api` request. */
+  access: AccessDeps;
+  auth: AuthDeps;
   version: string;
 }
 
@@ -49,14 +55,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         securitySchemes: {
           apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
           apiKeyQuery: { type: 'apiKey', in: 'query', name: 'apikey' },
+          session: { type: 'apiKey', in: 'cookie', name: 'st_session' },
         },
       },
     },
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(cookie);
+  registerViewer(app, deps.access);
 
   await app.register(async (scope) => hooksRoutes(scope, deps.hooks));
+  await app.register(async (scope) => authRoutes(scope, deps.auth));
   await app.register(async (scope) => apiRoutes(scope, deps.api));
   await app.register(async (scope) => eventsRoutes(scope, deps.events));
   await app.register(async (scope) => servicesRoutes(scope, deps.services));

@@ -10,8 +10,8 @@ import {
   ServiceInputError,
   type ServiceInstance,
 } from '../services/service-directory.js';
+import { API_SECURITY, adminOnly } from './access.js';
 import { errorSchema } from './api.schemas.js';
-import { hasSecret } from './auth.js';
 import { errorBody } from './errors.js';
 import {
   catalogSchema,
@@ -24,7 +24,6 @@ import {
 export interface ServicesDeps {
   directory: ServiceDirectory;
   connections: ServiceConnections;
-  apiKey: string;
   /** For tests of unsaved settings: how hard to try (the saved instances use their own). */
   resilience?: ResilienceOptions | undefined;
 }
@@ -35,14 +34,10 @@ type TestResult = z.infer<typeof connectionTestSchema>;
 /** Settings → Services: instances of every kind, secrets sealed at rest and never returned. */
 export async function servicesRoutes(appBase: FastifyInstance, deps: ServicesDeps): Promise<void> {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
-  const security: Array<Record<string, string[]>> = [{ apiKey: [] }, { apiKeyQuery: [] }];
+  const security = API_SECURITY;
   const idParams = z.object({ id: z.string().min(1).max(100) });
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (!hasSecret(request, [deps.apiKey])) {
-      return reply.code(401).send(errorBody('unauthorized', 'missing or wrong API key'));
-    }
-  });
+  app.addHook('onRequest', adminOnly);
 
   function view(instance: ServiceInstance): View {
     const connected = deps.connections.get(instance.id);

@@ -38,8 +38,7 @@ export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<vo
       );
     },
   });
-  const sendIndex = (reply: FastifyReply) =>
-    reply.header('cache-control', 'no-cache').sendFile('index.html');
+  const sendIndex = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
   app.get('/', { schema: { hide: true } }, async (_request, reply) => sendIndex(reply));
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     if (SERVER_PATHS.test(request.url)) return reply.callNotFound();

@@ -2,14 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { webhookSetups } from '../services/webhook-setup.js';
+import { API_SECURITY, adminOnly } from './access.js';
 import { errorSchema } from './api.schemas.js';
-import { hasSecret } from './auth.js';
-import { errorBody } from './errors.js';
 
 export interface WebhookSetupDeps {
   baseUrl: string;
   webhookToken: string;
-  apiKey: string;
 }
 
 const setupSchema = z.object({
@@ -25,18 +23,14 @@ const setupSchema = z.object({
 /** `GET /api/webhooks`: what to paste into each app and what to tick (Settings → Services). */
 export async function webhookSetupRoutes(appBase: FastifyInstance, deps: WebhookSetupDeps): Promise<void> {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', async (request, reply) => {
-    if (!hasSecret(request, [deps.apiKey])) {
-      return reply.code(401).send(errorBody('unauthorized', 'missing or wrong API key'));
-    }
-  });
+  app.addHook('onRequest', adminOnly);
   app.get(
     '/api/webhooks',
     {
       schema: {
         tags: ['settings'],
         summary: 'Webhook URL, credentials and events to tick, per app',
-        security: [{ apiKey: [] }, { apiKeyQuery: [] }],
+        security: API_SECURITY,
         response: { 200: z.array(setupSchema), 401: errorSchema },
       },
     },

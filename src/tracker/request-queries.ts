@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, notInArray, type SQL, sql } from 'drizzle-orm';
+import { foldName } from '../auth/viewer.js';
 import type { Db } from '../db/database.js';
 import * as schema from '../db/schema.js';
 import { FINISHED_STATES, type MediaType, type State } from '../domain/states.js';
@@ -9,12 +10,18 @@ export interface ListFilter {
   state?: State | undefined;
   mediaType?: MediaType | undefined;
   q?: string | undefined;
+  /** Only requests this person asked for, the name compared case-insensitively (a non-admin's view). */
+  requestedBy?: string | undefined;
   limit: number;
   offset: number;
 }
 
 /** Read side of the tracker: what the API and the UI show. */
 export function createRequestQueries({ db }: { db: Db }) {
+  // SQLite's lower() folds ASCII only; a person's name may not be ASCII.
+  db.$client.function('fold_name', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? foldName(value) : value,
+  );
   return {
     list(filter: ListFilter): { items: RequestSummary[]; total: number } {
       const where: SQL[] = [];
@@ -26,6 +33,9 @@ export function createRequestQueries({ db }: { db: Db }) {
       if (filter.q?.trim()) {
         const escaped = filter.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
         where.push(sql`${schema.requests.title} like ${`%${escaped}%`} escape '\\'`);
+      }
+      if (filter.requestedBy !== undefined) {
+        where.push(sql`fold_name(${schema.requests.requestedBy}) = ${foldName(filter.requestedBy)}`);
       }
       const condition = where.length > 0 ? and(...where) : undefined;
       const rows = db

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { type App, createApp } from '../../src/app.js';
+import { type App, type AppOptions, createApp } from '../../src/app.js';
 import { createFakeClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import type { ResilienceOptions } from '../../src/integrations/shared/service-http.js';
 import type { RequestDetail, RequestSummary } from '../../src/tracker/request-views.js';
 import { requestsStuckWithoutProblem } from './stuck-audit.js';
@@ -14,6 +14,7 @@ export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
 
 export interface TestApp {
   app: App;
+  config: Config;
   clock: ReturnType<typeof createFakeClock>;
   /** POSTs a webhook with the token; resolves with status and JSON answer. */
   hook(
@@ -65,6 +66,7 @@ export async function startTestApp(
     databaseFile?: string;
     /** Check on close that no open request is stuck past its threshold without a problem (default on). */
     auditStuck?: boolean;
+    loginRateLimit?: AppOptions['loginRateLimit'];
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'status-tracker-test-'));
@@ -76,6 +78,7 @@ export async function startTestApp(
     logger: pino({ level: 'silent' }),
     heartbeatMs: 200,
     resilience: options.resilience ?? TEST_RESILIENCE,
+    loginRateLimit: options.loginRateLimit,
   });
   const auth = { authorization: `Bearer ${WEBHOOK_TOKEN}` };
   let closed = false;
@@ -98,6 +101,7 @@ export async function startTestApp(
 
   const testApp: TestApp = {
     app,
+    config,
     clock,
     hook,
     async hooks(list) {

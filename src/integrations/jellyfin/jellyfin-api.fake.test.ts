@@ -361,6 +361,64 @@ describe('library updates', () => {
   });
 });
 
+describe('signing people in', () => {
+  const client =
+    'MediaBrowser Client="Status Tracker", Device="Status Tracker", DeviceId="dev1", Version="1"';
+  const authenticate = (body: unknown, authorization = client, type = 'application/json') =>
+    fetch(`${fake.url}/Users/AuthenticateByName`, {
+      method: 'POST',
+      headers: { Authorization: authorization, 'Content-Type': type },
+      body: JSON.stringify(body),
+    });
+
+  beforeEach(async () => {
+    await restart({ users: [{ name: 'Bob', password: 'pw', isAdmin: false }] });
+  });
+
+  it('needs the client fields but no token; names match case-insensitively, property names too', async () => {
+    const withoutDevice = await authenticate(
+      { Username: 'Bob', Pw: 'pw' },
+      'MediaBrowser Client="Status Tracker", Version="1"',
+    );
+    expect(withoutDevice.status).toBe(400);
+    expect((await authenticate({ Pw: 'pw' })).status).toBe(400);
+    expect((await authenticate({ Username: 'Bob', Pw: 'pw' }, client, 'text/plain')).status).toBe(415);
+    const ok = await authenticate({ username: 'BOB', pw: 'pw' });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({
+      User: { Name: 'Bob', Policy: { IsAdministrator: false } },
+      AccessToken: expect.stringMatching(/^[0-9a-f]{32}$/),
+      ServerId: fake.serverId,
+    });
+  });
+
+  it('refuses a wrong password with 401 and a disabled user with 403, in plain text', async () => {
+    const wrong = await authenticate({ Username: 'Bob', Pw: 'nope' });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toBe('Error processing request.');
+    fake.addUser({ name: 'Eve', password: 'pw', disabled: true });
+    expect((await authenticate({ Username: 'Eve', Pw: 'pw' })).status).toBe(403);
+  });
+
+  it("keeps one token per user and device; logout ends it; a person's token is not the API key", async () => {
+    const token = async () =>
+      ((await (await authenticate({ Username: 'Bob', Pw: 'pw' })).json()) as { AccessToken: string })
+        .AccessToken;
+    const first = await token();
+    const second = await token();
+    expect(fake.sessions().map((s) => s.accessToken)).toEqual([second]);
+    expect((await get('/System/Info', { Authorization: `MediaBrowser Token="${second}"` })).status).toBe(401);
+    const logout = (token: string) =>
+      fetch(`${fake.url}/Sessions/Logout`, {
+        method: 'POST',
+        headers: { Authorization: `MediaBrowser Token="${token}"` },
+      });
+    expect((await logout(first)).status).toBe(401);
+    expect((await logout(second)).status).toBe(204);
+    expect(fake.sessions()).toEqual([]);
+  });
+});
+
 describe('test controls', () => {
   it('logs every call with the response bytes', async () => {
     library();

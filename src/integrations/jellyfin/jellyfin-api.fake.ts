@@ -39,6 +39,17 @@
  *   of each path; `POST /Library/Refresh` scans everything. All 204. A rescan reveals the `pending`
  *   items under the scanned folder (their DateLastSaved becomes "now") and calls the `onScan` hook.
  * - `GET /System/Info` (`Version`, `ServerName`, `Id`, ...).
+ * - Signing people in, read from `UserController.AuthenticateUserByName`,
+ *   `SessionManager.AuthenticateNewSessionInternal`/`GetAuthorizationToken`/`Logout`,
+ *   `UserManager.AuthenticateUser`, `AuthorizationContext.GetAuthorizationDictionary` and
+ *   `ExceptionMiddleware`: `POST /Users/AuthenticateByName` `{Username, Pw}` needs no token but the
+ *   `MediaBrowser` header's `Client`, `Device`, `DeviceId` and `Version` (400 without one, or without
+ *   a `Username`). The name matches case-insensitively. A wrong name or password: 401, a disabled
+ *   user: 403, both `text/plain` "Error processing request." (a production server hides the
+ *   message). Success: 200 `AuthenticationResult` `{User: UserDto with Policy.IsAdministrator,
+ *   SessionInfo, AccessToken, ServerId}`; the new token replaces any earlier token of the same user on
+ *   the same `DeviceId`. `POST /Sessions/Logout` with a person's token ends that session (204).
+ *   Such a token opens none of the routes above: they are the API key's here.
  *
  * Test controls: `addMovie`/`addSeries`/`addEpisode` (`missing: true` for a virtual episode,
  * `shoko: {...}` for a Shokofin item that has only `Shoko Series`/`Shoko Episode`/`Shoko File` ids,
@@ -77,6 +88,29 @@ export interface JellyfinFakeItem {
   dateCreated: Date;
   /** Null while pending. */
   dateLastSaved: Date | null;
+}
+
+/** A Jellyfin user who may sign in. */
+export interface JellyfinFakeUserInput {
+  name: string;
+  /** Empty: a user without a password (Jellyfin allows it). */
+  password: string;
+  isAdmin?: boolean;
+  /** `Policy.IsDisabled`: signing in is refused with 403. */
+  disabled?: boolean;
+  /** 32 hex; derived from the name by default. */
+  id?: string;
+}
+
+/** A person's Jellyfin session, opened by `AuthenticateByName`. */
+export interface JellyfinFakeSession {
+  accessToken: string;
+  userId: string;
+  userName: string;
+  client: string;
+  device: string;
+  deviceId: string;
+  version: string;
 }
 
 /** Ids to give an item. Numbers become strings, as Jellyfin stores them. */
@@ -168,6 +202,8 @@ export interface JellyfinApiFakeOptions {
   serverId?: string;
   /** The one user, for `/Items/{id}?userId=`. */
   userId?: string;
+  /** People who may sign in with `/Users/AuthenticateByName` (none by default). */
+  users?: JellyfinFakeUserInput[];
   /** Accept the legacy token forms (10.11 default true; Jellyfin 12 migrates it to false). */
   legacyAuthorization?: boolean;
   /** How `searchTerm` compares; see the header. Default `punctuation-as-space` (10.11). */
@@ -198,6 +234,10 @@ export interface JellyfinApiFake {
   items(): JellyfinFakeItem[];
   /** Called after every library update request, after pending items were revealed. */
   onScan(handler: ((scan: JellyfinFakeScan) => void) | null): void;
+  /** A person who may sign in; returns the user's id. */
+  addUser(input: JellyfinFakeUserInput): string;
+  /** People's sessions still open (signed in and not logged out). */
+  sessions(): JellyfinFakeSession[];
   /**
    * `unavailable`: every request answers 503 (a reverse proxy in front of a stopped Jellyfin, or
    * Jellyfin starting); `refuse`: the port is closed (connection refused) until `setDown(false)`; a
@@ -338,6 +378,32 @@ function parentFolder(path: string): string {
   return `/${folderSegments(path).slice(0, -1).join('/')}`;
 }
 
+/**
+ * The fields of a `MediaBrowser`/`Emby` authorization header under lower-cased names (quotes
+ * optional, values URL-decoded); null for another scheme.
+ */
+function mediaBrowserFields(header: string | undefined): Map<string, string> | null {
+  const match = /^\s*(mediabrowser|emby)\s+(.*)$/is.exec(header ?? '');
+  if (!match) return null;
+  const fields = new Map<string, string>();
+  for (const part of (match[2] ?? '').split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const raw = part
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"|"$/g, '');
+    fields.set(part.slice(0, eq).trim().toLowerCase(), decodeURIComponent(raw.replace(/\+/g, ' ')));
+  }
+  return fields;
+}
+
+/** A JSON property as ASP.NET binds it: the name compared case-insensitively. */
+function property(body: unknown, name: string): unknown {
+  if (typeof body !== 'object' || body === null) return undefined;
+  return Object.entries(body).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -414,6 +480,16 @@ export async function startJellyfinApiFake(options: JellyfinApiFakeOptions = {})
   let down: 'unavailable' | null = null;
   let refused = false;
   let counter = 0;
+  const users = new Map<string, Required<JellyfinFakeUserInput>>();
+  const userSessions = new Map<string, JellyfinFakeSession>();
+
+  function addUser(input: JellyfinFakeUserInput): string {
+    const id = input.id === undefined ? md5Id(`User:${input.name}`) : parseGuid(input.id);
+    if (id === null) throw new Error(`not a Jellyfin id: ${input.id}`);
+    users.set(id, { isAdmin: false, disabled: false, ...input, id });
+    return id;
+  }
+  for (const user of options.users ?? []) addUser(user);
 
   function folder(name: string, path: string): JellyfinFakeItem {
     const item = blank({ type: 'CollectionFolder', name, id: md5Id(`CollectionFolder:${path}`) });
@@ -867,25 +943,8 @@ export async function startJellyfinApiFake(options: JellyfinApiFakeOptions = {})
   // -----------------------------------------------------------------------------------------------
 
   function tokenOf(req: IncomingMessage, query: Query): string | undefined {
-    const fromHeader = (header: string | undefined): string | undefined => {
-      const match = /^\s*(mediabrowser|emby)\s+(.*)$/is.exec(header ?? '');
-      if (!match) return undefined;
-      for (const part of (match[2] ?? '').split(',')) {
-        const eq = part.indexOf('=');
-        if (eq < 0) continue;
-        const key = part.slice(0, eq).trim().toLowerCase();
-        const raw = part
-          .slice(eq + 1)
-          .trim()
-          .replace(/^"|"$/g, '');
-        if (key === 'token') return decodeURIComponent(raw.replace(/\+/g, ' '));
-      }
-      return undefined;
-    };
-    const header = (name: string) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
+    const fromHeader = (value: string | undefined) => mediaBrowserFields(value)?.get('token');
+    const header = (name: string) => headerOf(req, name);
     const modern = fromHeader(header('authorization')) ?? query.first('ApiKey');
     if (modern !== undefined || !legacyAuthorization) return modern;
     return (
@@ -894,6 +953,109 @@ export async function startJellyfinApiFake(options: JellyfinApiFakeOptions = {})
       header('x-mediabrowser-token') ??
       query.first('api_key')
     );
+  }
+
+  function headerOf(req: IncomingMessage, name: string): string | undefined {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  }
+
+  /** The client fields of the request's `MediaBrowser` header (`X-Emby-Authorization` with legacy auth). */
+  function clientFields(req: IncomingMessage): Map<string, string> {
+    return (
+      mediaBrowserFields(headerOf(req, 'authorization')) ??
+      (legacyAuthorization ? mediaBrowserFields(headerOf(req, 'x-emby-authorization')) : null) ??
+      new Map()
+    );
+  }
+
+  function userDto(user: Required<JellyfinFakeUserInput>) {
+    return {
+      Name: user.name,
+      ServerId: serverId,
+      Id: user.id,
+      HasPassword: user.password !== '',
+      HasConfiguredPassword: user.password !== '',
+      HasConfiguredEasyPassword: false,
+      EnableAutoLogin: false,
+      LastLoginDate: jellyfinDate(now()),
+      LastActivityDate: jellyfinDate(now()),
+      Configuration: { PlayDefaultAudioTrack: true, SubtitleMode: 'Default', EnableLocalPassword: false },
+      Policy: {
+        IsAdministrator: user.isAdmin,
+        IsHidden: true,
+        IsDisabled: user.disabled,
+        EnableRemoteAccess: true,
+        EnableMediaPlayback: true,
+        EnableAllFolders: true,
+        InvalidLoginAttemptCount: 0,
+        LoginAttemptsBeforeLockout: -1,
+        AuthenticationProviderId: 'Jellyfin.Server.Implementations.Users.DefaultAuthenticationProvider',
+        PasswordResetProviderId: 'Jellyfin.Server.Implementations.Users.DefaultPasswordResetProvider',
+        SyncPlayAccess: 'CreateAndJoinGroups',
+      },
+    };
+  }
+
+  /** `POST /Users/AuthenticateByName`; undefined when the request is a 400. */
+  function authenticateByName(
+    req: IncomingMessage,
+    body: unknown,
+  ): { status: number; body?: unknown } | undefined {
+    const fields = clientFields(req);
+    const [client, device, deviceId, appVersion] = ['client', 'device', 'deviceid', 'version'].map(
+      (name) => fields.get(name) ?? '',
+    );
+    const username = property(body, 'Username');
+    const password = property(body, 'Pw');
+    if (!client || !device || !deviceId || !appVersion) return undefined;
+    if (typeof username !== 'string' || username.trim() === '') return undefined;
+    const user = [...users.values()].find((u) => u.name.toLowerCase() === username.toLowerCase());
+    if (!user || user.password !== (typeof password === 'string' ? password : '')) return { status: 401 };
+    if (user.disabled) return { status: 403 };
+    for (const [token, session] of userSessions) {
+      if (session.userId === user.id && session.deviceId === deviceId) userSessions.delete(token);
+    }
+    counter += 1;
+    const accessToken = md5Id(`AccessToken:${user.id}:${deviceId}:${counter}`);
+    const session: JellyfinFakeSession = {
+      accessToken,
+      userId: user.id,
+      userName: user.name,
+      client,
+      device,
+      deviceId,
+      version: appVersion,
+    };
+    userSessions.set(accessToken, session);
+    return {
+      status: 200,
+      body: {
+        User: userDto(user),
+        SessionInfo: {
+          PlayState: { CanSeek: false, IsPaused: false, IsMuted: false, RepeatMode: 'RepeatNone' },
+          AdditionalUsers: [],
+          RemoteEndPoint: '127.0.0.1',
+          PlayableMediaTypes: [],
+          Id: md5Id(`Session:${accessToken}`),
+          UserId: user.id,
+          UserName: user.name,
+          Client: client,
+          LastActivityDate: jellyfinDate(now()),
+          DeviceName: device,
+          DeviceId: deviceId,
+          ApplicationVersion: appVersion,
+          IsActive: true,
+          SupportsMediaControl: false,
+          SupportsRemoteControl: false,
+          HasCustomDeviceName: false,
+          ServerId: serverId,
+          SupportedCommands: [],
+        },
+        AccessToken: accessToken,
+        ServerId: serverId,
+      },
+    };
   }
 
   function systemInfo(address: string) {
@@ -981,6 +1143,18 @@ export async function startJellyfinApiFake(options: JellyfinApiFakeOptions = {})
         Id,
         StartupWizardCompleted,
       });
+    }
+    if (method === 'POST' && route === '/users/authenticatebyname') {
+      if (!/json/i.test(String(req.headers['content-type'] ?? ''))) return send(415);
+      const answer = authenticateByName(req, call.body);
+      if (answer === undefined) return send(400, 'Error processing request.');
+      return send(answer.status, answer.body ?? 'Error processing request.');
+    }
+    if (method === 'POST' && route === '/sessions/logout') {
+      const token = tokenOf(req, query);
+      if (token === undefined || !userSessions.has(token)) return send(401);
+      userSessions.delete(token);
+      return send(204);
     }
     if (tokenOf(req, query) !== apiKey) return send(401);
 
@@ -1125,6 +1299,8 @@ export async function startJellyfinApiFake(options: JellyfinApiFakeOptions = {})
     onScan: (handler) => {
       scanHandler = handler;
     },
+    addUser,
+    sessions: () => [...userSessions.values()],
     async setDown(next, mode = 'unavailable') {
       if (!next) {
         down = null;

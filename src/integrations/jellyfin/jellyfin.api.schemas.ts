@@ -82,3 +82,17 @@ export const jellyfinSystemInfoSchema = z.looseObject({
   ServerName: z.string().nullish(),
   Id: z.string().nullish(),
 });
+
+/**
+ * `POST /Users/AuthenticateByName` (`AuthenticationResult`): the user with its policy, an access
+ * token for that user's new session, and the server id.
+ */
+export const jellyfinAuthenticationResultSchema = z.looseObject({
+  User: z.looseObject({
+    Id: guid,
+    Name: z.string().min(1),
+    Policy: z.looseObject({ IsAdministrator: z.boolean() }),
+  }),
+  AccessToken: z.string().min(1),
+  ServerId: z.string().nullish(),
+});

@@ -99,6 +99,103 @@ describe('connection', () => {
   });
 });
 
+describe('signing people in', () => {
+  const device = { deviceId: 'd'.repeat(32), appVersion: '0.1.0' };
+  const signIn = (username: string, password: string, client = connect()) =>
+    client.authenticateByName({ username, password, ...device });
+
+  beforeEach(() => {
+    fake.addUser({ name: 'Alice', password: 'alice-password', isAdmin: true });
+    fake.addUser({ name: 'bob', password: 'bob-password' });
+    fake.addUser({ name: 'kid', password: '' });
+    fake.addUser({ name: 'gone', password: 'gone-password', disabled: true });
+  });
+
+  it('returns the user as Jellyfin spells it, with the admin flag, asking as a client and not with the key', async () => {
+    const alice = await signIn('alice', 'alice-password');
+    expect(alice).toMatchObject({
+      name: 'Alice',
+      userId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      isAdministrator: true,
+      accessToken: expect.any(String),
+      serverId: fake.serverId,
+    });
+    expect(await signIn('bob', 'bob-password')).toMatchObject({ name: 'bob', isAdministrator: false });
+    const call = fake.calls.find((c) => c.path === '/Users/AuthenticateByName');
+    expect(call?.body).toEqual({ Username: 'alice', Pw: 'alice-password' });
+    expect(fake.sessions()[0]).toMatchObject({
+      userName: 'Alice',
+      client: 'Status Tracker',
+      device: 'Status Tracker',
+      deviceId: device.deviceId,
+      version: '0.1.0',
+    });
+  });
+
+  it('answers null for a wrong password, an unknown user or a disabled account, and lets a user without a password in', async () => {
+    expect(await signIn('bob', 'wrong')).toBeNull();
+    expect(await signIn('nobody', 'bob-password')).toBeNull();
+    expect(await signIn('gone', 'gone-password')).toBeNull();
+    expect(await signIn('kid', '')).toMatchObject({ name: 'kid' });
+    // A refused password is Jellyfin answering: no failure on the health page.
+    expect(connect().status().lastError).toBeNull();
+  });
+
+  it('works without the API key, as Jellyfin does not need one to sign someone in', async () => {
+    expect(await signIn('bob', 'bob-password', connect('not-the-key'))).toMatchObject({ name: 'bob' });
+  });
+
+  it('ends the Jellyfin session with logout', async () => {
+    const client = connect();
+    const bob = await signIn('bob', 'bob-password', client);
+    expect(fake.sessions()).toHaveLength(1);
+    await client.logout({ accessToken: bob!.accessToken, ...device });
+    expect(fake.sessions()).toEqual([]);
+    expect((await failure(client.logout({ accessToken: bob!.accessToken, ...device }))).kind).toBe(
+      'unauthorized',
+    );
+  });
+
+  it('tells a Jellyfin that cannot be asked apart from a refused password', async () => {
+    const client = connect();
+    await fake.setDown(true);
+    expect(await failure(signIn('bob', 'bob-password', client))).toMatchObject({
+      kind: 'bad_response',
+      status: 503,
+    });
+    await fake.setDown(true, 'refuse');
+    expect((await failure(signIn('bob', 'bob-password', client))).kind).toBe('unreachable');
+    await fake.setDown(false);
+    expect(await signIn('bob', 'bob-password', client)).toMatchObject({ name: 'bob' });
+  });
+
+  it('rejects a 400 and an answer that is not an AuthenticationResult as bad responses', async () => {
+    const answers = [
+      { status: 400, body: 'Error processing request.' },
+      { status: 200, body: JSON.stringify({ User: { Id: 'x', Name: 'bob' }, AccessToken: 't' }) },
+      { status: 200, body: '<html>login</html>' },
+    ];
+    let next = 0;
+    const odd: Server = createServer((_req, res) => {
+      const answer = answers[next++]!;
+      res.writeHead(answer.status, { 'Content-Type': 'application/json' });
+      res.end(answer.body);
+    });
+    await new Promise<void>((resolve) => odd.listen(0, '127.0.0.1', resolve));
+    const address = odd.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const client = connect('key', `http://127.0.0.1:${port}`);
+      for (const status of [400, 200, 200]) {
+        expect(await failure(signIn('bob', 'pw', client))).toMatchObject({ kind: 'bad_response', status });
+      }
+    } finally {
+      odd.closeAllConnections();
+      await new Promise((resolve) => odd.close(resolve));
+    }
+  });
+});
+
 describe('search lookups', () => {
   it('finds the movie whose ProviderIds match, among others with the same title', async () => {
     fake.addMovie({ name: 'Dune', year: 1984, tmdbId: 841, imdbId: 'tt0087182' });

@@ -17,6 +17,13 @@
  * - `POST /Library/Movies/Updated` and `/Library/Series/Updated` only rescan items Jellyfin already
  *   has with that id; a title Jellyfin has never seen is only picked up by `/Library/Media/Updated`
  *   with its path (or a library scan). All three answer 204.
+ * - `POST /Users/AuthenticateByName` (`UserController`, `SessionManager.AuthenticateNewSessionInternal`,
+ *   `UserManager.AuthenticateUser`, `ExceptionMiddleware`) needs no API key but the `MediaBrowser`
+ *   client fields `Client`, `Device`, `DeviceId` and `Version` (400 without one). The name is matched
+ *   case-insensitively; a wrong name or password is 401 (`AuthenticationException`), a disabled
+ *   account or one outside its access schedule 403 (`SecurityException`), both with a plain-text
+ *   body. Each success opens a Jellyfin session for that device; `POST /Sessions/Logout` with its
+ *   token ends it (204).
  *
  * Lookups come in two strategies: per-item searches (the find* methods of the client) and a
  * provider-id index of every Movie and Series kept fresh with `minDateLastSaved`
@@ -33,6 +40,7 @@ import {
 } from '../shared/service-http.js';
 import {
   type JellyfinItemDto,
+  jellyfinAuthenticationResultSchema,
   jellyfinItemsResultSchema,
   jellyfinSystemInfoSchema,
   normaliseJellyfinId,
@@ -139,7 +147,37 @@ export interface ItemsPage {
   serverTime: number;
 }
 
+/** Who asks Jellyfin to sign a person in: shown in Jellyfin's list of devices and sessions. */
+export interface JellyfinDevice {
+  /** Stable per installation: Jellyfin keeps one device (and its sessions) per id. */
+  deviceId: string;
+  /** The tracker's version. */
+  appVersion: string;
+}
+
+/** A person Jellyfin signed in. */
+export interface JellyfinSignedIn {
+  /** 32 lowercase hex. */
+  userId: string;
+  /** As Jellyfin spells it, whatever case was typed. */
+  name: string;
+  isAdministrator: boolean;
+  /** The new Jellyfin session's token; {@link JellyfinClient.logout} ends it. */
+  accessToken: string;
+  serverId: string | null;
+}
+
 export interface JellyfinClient extends ServiceConnection {
+  /**
+   * `POST /Users/AuthenticateByName`: checks a person's Jellyfin name and password (the API key is
+   * not involved). Null when Jellyfin refuses them: wrong name or password (401), or an account that
+   * is disabled or outside its access schedule (403). Anything else throws an IntegrationError.
+   */
+  authenticateByName(
+    input: { username: string; password: string } & JellyfinDevice,
+  ): Promise<JellyfinSignedIn | null>;
+  /** `POST /Sessions/Logout` with a signed-in person's token: ends that Jellyfin session. */
+  logout(input: { accessToken: string } & JellyfinDevice): Promise<void>;
   /**
    * A playable Movie whose `ProviderIds` agree with the given ids (at least one equal, none
    * different), found by up to two searches: the main words of the title within ±1 year, then the
@@ -448,6 +486,54 @@ function readItems(answer: HttpAnswer, what: string): ItemsPage {
   return { items: parsed.data.Items.map(toJellyfinItem), serverTime: serverTimeOf(answer) };
 }
 
+/**
+ * The `MediaBrowser` header a client sends on its own behalf: Jellyfin requires the client fields
+ * to open a session, and takes the token of a signed-in person from the same header.
+ */
+function clientAuthorization({ deviceId, appVersion }: JellyfinDevice, token?: string): string {
+  const fields = {
+    Client: 'Status Tracker',
+    Device: 'Status Tracker',
+    DeviceId: deviceId,
+    Version: appVersion,
+    ...(token !== undefined && { Token: token }),
+  };
+  return `MediaBrowser ${Object.entries(fields)
+    .map(([name, value]) => `${name}="${value}"`)
+    .join(', ')}`;
+}
+
+function readSignIn(answer: HttpAnswer): JellyfinSignedIn | null {
+  if (answer.status === 401 || answer.status === 403) return null;
+  if (answer.status !== 200) {
+    throw new IntegrationError(
+      'bad_response',
+      `Jellyfin Users/AuthenticateByName answered HTTP ${answer.status}`,
+      { status: answer.status },
+    );
+  }
+  const parsed = jellyfinAuthenticationResultSchema.safeParse(
+    parseJsonAnswer(answer, 'Jellyfin Users/AuthenticateByName'),
+  );
+  if (!parsed.success) {
+    throw new IntegrationError(
+      'bad_response',
+      'Jellyfin Users/AuthenticateByName: not an AuthenticationResult',
+      {
+        status: answer.status,
+      },
+    );
+  }
+  const { User, AccessToken, ServerId } = parsed.data;
+  return {
+    userId: User.Id,
+    name: User.Name,
+    isAdministrator: User.Policy.IsAdministrator,
+    accessToken: AccessToken,
+    serverId: ServerId ?? null,
+  };
+}
+
 function normalisedIdOrThrow(id: string): string {
   const normalised = normaliseJellyfinId(id);
   if (normalised === null) throw new TypeError(`not a Jellyfin id: ${JSON.stringify(id)}`);
@@ -612,6 +698,30 @@ export function createJellyfinClient({
         if (!parsed.success) throw new IntegrationError('bad_response', 'not a Jellyfin System/Info answer');
         return { version: parsed.data.Version };
       }),
+
+    authenticateByName({ username, password, ...device }) {
+      return http.call(
+        'Users/AuthenticateByName',
+        {
+          method: 'POST',
+          headers: {
+            Authorization: clientAuthorization(device),
+            Accept: 'application/json',
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify({ Username: username, Pw: password }),
+        },
+        readSignIn,
+      );
+    },
+
+    logout({ accessToken, ...device }) {
+      return http.call(
+        'Sessions/Logout',
+        { method: 'POST', headers: { Authorization: clientAuthorization(device, accessToken) } },
+        (answer) => refuseOrFail(answer, 'Sessions/Logout'),
+      );
+    },
 
     findMovie({ tmdbId, imdbId, title, year }) {
       if (tmdbId === undefined && imdbId === undefined) return Promise.resolve(null);
