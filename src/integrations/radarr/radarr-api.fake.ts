@@ -47,6 +47,7 @@ export type RadarrFakeHistoryInput = Omit<ArrFakeHistoryInput, 'seriesId' | 'epi
 
 type SonarrOnly =
   | 'addSeries'
+  | 'removeSeries'
   | 'addEpisode'
   | 'addEpisodes'
   | 'addEpisodeFile'

@@ -36,7 +36,7 @@
  *   /api/v3/episodefile?seriesId=` (404 for an unknown series). `GET /api/v3/system/status`.
  *
  * Test controls (see {@link ArrApiFake}): library (`addMovie`, `addMovieFile`, `addSeries`,
- * `addEpisode`, `addEpisodes`, `addEpisodeFile`), downloads (`addQueueItem`, `grab`, `updateQueueItem`,
+ * `addEpisode`, `addEpisodes`, `addEpisodeFile`, `removeMovie`, `removeSeries`), downloads (`addQueueItem`, `grab`, `updateQueueItem`,
  * `removeQueueItem`, `addImportableFolder`), `addHistory`; commands (`commandPosts`, `sentCommands`,
  * `commands`, `onCommand`, `setCommandMode`, `advanceCommand`, `runPendingCommands`, `importDownload`);
  * `removals`; `setDown`, `failNext`; `calls`/`requests`/`clearCalls`. State is plain data, answers are
@@ -470,6 +470,10 @@ export interface ArrApiFake {
   series(): ArrFakeSeries[];
   episodes(): ArrFakeEpisode[];
   episodeFiles(): ArrFakeEpisodeFile[];
+  /** Deletes a movie and its file, as "Delete" with "Delete movie folder" does; queue and history stay. */
+  removeMovie(id: number): void;
+  /** Deletes a series with its episodes and their files; queue and history stay. */
+  removeSeries(id: number): void;
 
   /** Puts a download in the queue: one record (Radarr) or one per episode (Sonarr). */
   addQueueItem(input: ArrFakeQueueInput): ArrFakeQueueRecord[];
@@ -2032,6 +2036,19 @@ export async function startArrApiFake({
     series: () => [...seriesById.values()],
     episodes: () => [...episodes.values()],
     episodeFiles: () => [...episodeFiles.values()],
+    removeMovie(id) {
+      onlyFor('Radarr', 'removeMovie');
+      need(movies, id, 'movie');
+      movies.delete(id);
+      for (const file of [...movieFiles.values()]) if (file.movieId === id) movieFiles.delete(file.id);
+    },
+    removeSeries(id) {
+      onlyFor('Sonarr', 'removeSeries');
+      need(seriesById, id, 'series');
+      seriesById.delete(id);
+      for (const episode of [...episodes.values()]) if (episode.seriesId === id) episodes.delete(episode.id);
+      for (const file of [...episodeFiles.values()]) if (file.seriesId === id) episodeFiles.delete(file.id);
+    },
     addQueueItem,
     grab,
     updateQueueItem(id, patch) {

@@ -44,6 +44,7 @@ export type SonarrFakeHistoryInput = Omit<ArrFakeHistoryInput, 'movieId'> & {
 
 type RadarrOnly =
   | 'addMovie'
+  | 'removeMovie'
   | 'addMovieFile'
   | 'movies'
   | 'movieFiles'
