@@ -346,7 +346,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await reconciling.stop();
       await runOutbox.stop();
       await shoko.stop();
-      worker.stop();
+      await worker.stop();
       await server.close();
       db.$client.close();
     },

@@ -77,3 +77,41 @@ describe('inbox worker', () => {
     expect(seenInDb).toEqual([true]);
   });
 });
+
+describe('inbox worker shutdown', () => {
+  it('waits for the drain in progress and reads nothing more once stopped, so the database can close', async () => {
+    const { db, inbox, bus } = setup(webhookParsers.radarr);
+    for (let n = 1; n <= 300; n++) {
+      await inbox.store({ source: 'radarr', eventType: 'Grab', body: grab(n), dedupeKey: `k${n}` });
+    }
+    let closed = false;
+    const readsAfterClose: string[] = [];
+    const guarded = new Proxy(inbox, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (closed) readsAfterClose.push(String(name));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const clock = createFakeClock();
+    const worker = createInboxWorker({
+      db,
+      inbox: guarded,
+      tracker: createTracker({ db, bus, clock, trustAvailableHint: () => true }),
+      bus,
+      parsers: webhookParsers,
+      logger: pino({ level: 'silent' }),
+    });
+    worker.kick();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await worker.stop();
+    closed = true;
+    worker.kick();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readsAfterClose).toEqual([]);
+    expect(inbox.backlog().count).toBeGreaterThan(0); // stopped part-way: the rest waits for the next start
+  });
+});

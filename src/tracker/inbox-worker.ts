@@ -110,8 +110,10 @@ export function createInboxWorker({ db, inbox, tracker, parsers, bus, logger }: 
       do {
         again = false;
         for (;;) {
+          // Checked before touching the database: after stop() the app may be closing it.
+          if (stopped) break;
           const rows = inbox.unprocessed(BATCH);
-          if (rows.length === 0 || stopped) break;
+          if (rows.length === 0) break;
           const busy = inbox.isBusy();
           for (const event of processBatch(rows, busy ? BUSY_SLICE_MS : SLICE_MS)) bus.publish(event);
           if (busy) await new Promise((resolve) => setTimeout(resolve, BUSY_PAUSE_MS));
@@ -143,8 +145,10 @@ export function createInboxWorker({ db, inbox, tracker, parsers, bus, logger }: 
         if (inbox.backlog().count === 0 || stopped) return;
       }
     },
-    stop(): void {
+    /** Stops after the batch in hand; resolves once no drain is running (the database may then close). */
+    async stop(): Promise<void> {
       stopped = true;
+      while (running) await new Promise<void>((resolve) => idleWaiters.push(resolve));
     },
   };
 }
