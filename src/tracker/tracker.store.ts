@@ -22,6 +22,11 @@ export function createTrackerStore(db: Db) {
     .from(r)
     .where(eq(r.id, p('id')))
     .prepare();
+  const timelineMessageCount = db
+    .select({ n: sql<number>`count(*)` })
+    .from(schema.timeline)
+    .where(and(eq(schema.timeline.requestId, p('requestId')), eq(schema.timeline.message, p('message'))))
+    .prepare();
   const observationsOf = db
     .select({ id: o.id, data: o.data })
     .from(schema.requestObservations)
@@ -208,6 +213,8 @@ export function createTrackerStore(db: Db) {
       updateRequest.run({ ...values, id, isAnime: values.isAnime ? 1 : 0 });
     },
     hasTimeline: (requestId: string): boolean => (timelineCount.get({ requestId })?.n ?? 0) > 0,
+    hasTimelineMessage: (requestId: string, message: string): boolean =>
+      (timelineMessageCount.get({ requestId, message })?.n ?? 0) > 0,
     insertTimeline: (values: {
       requestId: string;
       at: string;

@@ -194,11 +194,20 @@ export function createTracker({ db, bus, clock, trustAvailableHint, thresholds, 
     if (viewChanged) {
       store.updateRequest(requestId, { ...next, updatedAt: at });
     }
-    if (cause && (cause.observation.kind !== 'download_progress' || stateChanged)) {
-      const message =
-        cause.observation.kind === 'download_progress'
-          ? describeState(derived.state, info.isAnime)
-          : describeObservation(cause.observation);
+    const message =
+      cause &&
+      (cause.observation.kind === 'download_progress'
+        ? describeState(derived.state, info.isAnime)
+        : describeObservation(cause.observation));
+    // The same fact told again by another door (the import by webhook and by the *arr's history, the
+    // Jellyfin item by webhook and by the verify job) changes nothing and is not written twice.
+    const toldAgain =
+      cause !== undefined &&
+      message !== undefined &&
+      !stateChanged &&
+      !viewChanged &&
+      store.hasTimelineMessage(requestId, message);
+    if (cause && message && !toldAgain && (cause.observation.kind !== 'download_progress' || stateChanged)) {
       store.insertTimeline({
         requestId,
         at: cause.observation.at,
