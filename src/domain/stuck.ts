@@ -45,6 +45,8 @@ function time(iso: string): number {
 
 function minutes(ms: number): string {
   const m = Math.round(ms / 60_000);
+  // Thresholds under a minute (the demo's, a test's) would otherwise read "0 minutes".
+  if (m < 1) return 'less than a minute';
   if (m < 90) return `${m} minute${m === 1 ? '' : 's'}`;
   const h = Math.round(m / 60);
   return `${h} hour${h === 1 ? '' : 's'}`;
