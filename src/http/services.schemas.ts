@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SECRET_FIELDS, SERVICE_KINDS } from '../services/service-catalog.js';
+import { SECRET_FIELDS, SERVICE_KINDS, type ServiceField } from '../services/service-catalog.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2_000);
 const optionalText = z.string().max(1_000).nullish();
@@ -55,7 +55,7 @@ export const catalogSchema = z.array(
     protocol: z.enum(['torrent', 'usenet']).nullable(),
     fields: z.array(
       z.object({
-        key: z.string(),
+        key: z.enum(['url', 'username', 'password', 'apiKey'] satisfies ServiceField[]),
         label: z.string(),
         required: z.boolean(),
         secret: z.boolean(),

@@ -3,6 +3,8 @@
  * settings page shows it with copy buttons; the README says the same in prose. The event names are the
  * ones each app shows in its own UI (contracts.md §1–§4).
  */
+import { JELLYFIN_ITEM_ADDED_TEMPLATE } from '../integrations/jellyfin/jellyfin.webhook-template.js';
+
 export type WebhookSource = 'jellyseerr' | 'radarr' | 'sonarr' | 'jellyfin';
 
 export interface WebhookSetupField {
@@ -22,25 +24,6 @@ export interface WebhookSetup {
   tick: string[];
   notes: string | null;
 }
-
-/** The Jellyfin Webhook plugin's template: the fields the tracker reads, as JSON. */
-export const JELLYFIN_TEMPLATE = `{
-  "NotificationType": "{{NotificationType}}",
-  "ServerId": "{{ServerId}}",
-  "ServerName": "{{{ServerName}}}",
-  "ItemType": "{{ItemType}}",
-  "ItemId": "{{ItemId}}",
-  "Name": "{{{Name}}}",
-  {{#if_exist Year}}"Year": {{Year}},{{/if_exist}}
-  "SeriesId": "{{SeriesId}}",
-  "SeriesName": "{{{SeriesName}}}",
-  {{#if_exist SeasonNumber}}"SeasonNumber": {{SeasonNumber}},{{/if_exist}}
-  {{#if_exist EpisodeNumber}}"EpisodeNumber": {{EpisodeNumber}},{{/if_exist}}
-  {{#if_exist EpisodeNumberEnd}}"EpisodeNumberEnd": {{EpisodeNumberEnd}},{{/if_exist}}
-  "Provider_tmdb": "{{Provider_tmdb}}",
-  "Provider_tvdb": "{{Provider_tvdb}}",
-  "Provider_imdb": "{{Provider_imdb}}"
-}`;
 
 export function webhookSetups({ baseUrl, token }: { baseUrl: string; token: string }): WebhookSetup[] {
   const hook = (source: WebhookSource) => `${baseUrl.replace(/\/+$/, '')}/hooks/${source}`;
@@ -120,7 +103,7 @@ export function webhookSetups({ baseUrl, token }: { baseUrl: string; token: stri
           value: `${hook('jellyfin')}?token=${encodeURIComponent(token)}`,
           secret: true,
         },
-        { label: 'Template', value: JELLYFIN_TEMPLATE, secret: false },
+        { label: 'Template', value: JELLYFIN_ITEM_ADDED_TEMPLATE, secret: false },
       ],
       tick: ['Notification Type: Item Added', 'Item Type: Movies', 'Item Type: Episodes'],
       notes:

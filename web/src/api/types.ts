@@ -1,6 +1,7 @@
 /**
  * The API's shapes as the UI reads them: a copy of src/tracker/request-views.ts, src/http/*.schemas.ts
- * and the auth contract. Copied rather than imported because the server's modules pull in Node types.
+ * and the auth contract. Copied rather than imported because the server's modules pull in Node types;
+ * test/web-api-types.test.ts checks the copy against the server's response schemas.
  */
 
 export const STATES = [
