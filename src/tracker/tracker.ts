@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { type Derived, deriveRequest } from '../domain/derive.js';
-import type { Observation } from '../domain/observations.js';
+import { downloadKey, type Observation, type StoredObservation } from '../domain/observations.js';
 import { stableJson } from '../domain/stable-json.js';
 import type { State } from '../domain/states.js';
 import type { Outage, StuckThresholds } from '../domain/stuck.js';
@@ -24,6 +24,24 @@ const STARTS_ARR_ITEM = new Set<Observation['kind']>([
 
 /** How many `events` rows are kept for SSE replay. */
 const EVENTS_KEPT = 5000;
+
+/** Steps of a download whose repeat says nothing new, however differently a second door words it. */
+const ONCE_PER_DOWNLOAD = new Set<Observation['kind']>(['grabbed', 'download_completed', 'imported']);
+
+/** Whether another observation already told this step of the same download. */
+function sameStepBefore(cause: { observation: Observation; id: number }, all: StoredObservation[]): boolean {
+  const o = cause.observation;
+  if (!ONCE_PER_DOWNLOAD.has(o.kind) || !('download' in o) || !o.download) return false;
+  const key = downloadKey(o.download.id);
+  return all.some(
+    (other) =>
+      other.id !== cause.id &&
+      other.kind === o.kind &&
+      'download' in other &&
+      other.download !== undefined &&
+      downloadKey(other.download.id) === key,
+  );
+}
 
 export interface TrackerDeps {
   db: Db;
@@ -160,9 +178,10 @@ export function createTracker({ db, bus, clock, trustAvailableHint, thresholds, 
   ): void {
     const before = store.loadRequest(requestId);
     if (!before) return;
+    const observations = store.observationsOf(requestId);
     const derived: Derived = deriveRequest({
       mediaType: before.mediaType,
-      observations: store.observationsOf(requestId),
+      observations,
       now: now(),
       trustAvailableHint: trustAvailableHint(),
       thresholds,
@@ -206,7 +225,7 @@ export function createTracker({ db, bus, clock, trustAvailableHint, thresholds, 
       message !== undefined &&
       !stateChanged &&
       !viewChanged &&
-      store.hasTimelineMessage(requestId, message);
+      (store.hasTimelineMessage(requestId, message) || sameStepBefore(cause, observations));
     if (cause && message && !toldAgain && (cause.observation.kind !== 'download_progress' || stateChanged)) {
       store.insertTimeline({
         requestId,
