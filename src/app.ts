@@ -203,6 +203,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const server = await buildServer({
     logger,
     version: VERSION,
+    trustProxy: config.TRUST_PROXY,
     access: { apiKey: config.API_KEY, sessions, cookie: sessionCookie },
     auth: {
       sessions,
@@ -233,7 +234,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           })),
       }),
     },
-    events: { bus, queries, heartbeatMs: options.heartbeatMs ?? 15_000 },
+    events: { bus, queries, sessions, heartbeatMs: options.heartbeatMs ?? 15_000 },
     services: { directory, connections, resilience: options.resilience },
     actions: { actions },
     webhookSetup: { baseUrl: config.BASE_URL, webhookToken: config.WEBHOOK_TOKEN },

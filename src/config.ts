@@ -33,6 +33,19 @@ export const envSchema = z.object({
     .positive('must be more than 0')
     .default(30)
     .describe('days a UI session lasts without being used'),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((v): boolean | string[] => {
+      if (['true', 'yes', '1'].includes(v)) return true;
+      if (['false', 'no', '0', ''].includes(v)) return false;
+      return v
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean);
+    })
+    .describe('behind a reverse proxy: true, or its addresses/CIDRs (then X-Forwarded-For is believed)'),
   BASE_URL: url.optional().describe('external URL used to print webhook URLs'),
   POLL_INTERVAL_SECONDS: seconds.default(5),
   RECONCILE_INTERVAL_SECONDS: seconds.default(60),

@@ -422,6 +422,32 @@ describe('a Jellyfin user who is not an administrator', () => {
   });
 });
 
+describe('an open event stream', () => {
+  it('ends when its session signs out', async () => {
+    await withJellyfin();
+    const bob = await signIn('Bob', 'bob-password');
+    await app().app.server.listen({ port: 0, host: '127.0.0.1' });
+    const address = app().app.server.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const res = await fetch(`http://127.0.0.1:${port}/api/events`, {
+      headers: { cookie: `st_session=${bob.token}` },
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await reader.read(); // the `retry:` line
+    let ended = false;
+    const reading = (async () => {
+      while (!(await reader.read()).done);
+      ended = true;
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ended).toBe(false);
+    expect((await as(bob, 'POST', '/api/auth/logout')).status).toBe(204);
+    await expect.poll(() => ended, { timeout: 3_000 }).toBe(true);
+    await reading;
+  });
+});
+
 describe('the login route', () => {
   it('answers 400 to malformed bodies', async () => {
     await withJellyfin();
@@ -460,5 +486,19 @@ describe('the login route', () => {
     // Another client is not held up by the first one's attempts.
     const other = await login({ username: 'Bob', password: 'bob-password' }, {}, '10.0.0.2');
     expect(other.statusCode).toBe(200);
+  });
+
+  it('counts each visitor behind a trusted reverse proxy apart, and believes no one else’s header', async () => {
+    await withJellyfin({ TRUST_PROXY: '10.0.0.1' }, { loginRateLimit: { max: 2, timeWindowMs: 60_000 } });
+    const viaProxy = (visitor: string) =>
+      login({ username: 'Bob', password: 'wrong' }, { 'x-forwarded-for': visitor }, '10.0.0.1');
+    for (let i = 0; i < 2; i++) expect((await viaProxy('203.0.113.7')).statusCode).toBe(401);
+    expect((await viaProxy('203.0.113.7')).statusCode).toBe(429);
+    expect((await viaProxy('198.51.100.9')).statusCode).toBe(401);
+    // A client that is not the proxy cannot dodge the limit by sending the header itself.
+    const direct = (forged: string) =>
+      login({ username: 'Bob', password: 'wrong' }, { 'x-forwarded-for': forged }, '192.0.2.50');
+    for (let i = 0; i < 2; i++) expect((await direct(`192.0.2.${100 + i}`)).statusCode).toBe(401);
+    expect((await direct('192.0.2.200')).statusCode).toBe(429);
   });
 });

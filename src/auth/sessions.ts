@@ -50,9 +50,12 @@ function toSession(row: typeof schema.sessions.$inferSelect): Session {
  */
 export function createSessionStore({ db, clock, days }: { db: Db; clock: Clock; days: number }) {
   const lifetimeMs = days * DAY_MS;
+  /** Who holds something open for a session (event streams) and must let go when it ends. */
+  const endListeners = new Set<(sessionId: string) => void>();
 
   function remove(id: string): void {
     db.delete(schema.sessions).where(eq(schema.sessions.id, id)).run();
+    for (const listener of endListeners) listener(id);
   }
 
   return {
@@ -108,6 +111,12 @@ export function createSessionStore({ db, clock, days }: { db: Db; clock: Clock; 
     },
 
     remove,
+
+    /** Calls `listener` with the id of every session that ends (sign-out, expiry); returns an unsubscribe. */
+    onEnded(listener: (sessionId: string) => void): () => void {
+      endListeners.add(listener);
+      return () => endListeners.delete(listener);
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { SessionStore } from '../auth/sessions.js';
 import { maySeeRequest, onlyRequestsOf } from '../auth/viewer.js';
 import type { EventBus, TrackerEvent } from '../tracker/event-bus.js';
 import type { RequestQueries } from '../tracker/request-queries.js';
@@ -7,6 +8,8 @@ import { API_SECURITY, signedIn } from './access.js';
 export interface EventsDeps {
   bus: EventBus;
   queries: RequestQueries;
+  /** A stream opened with a session cookie ends with its session (sign-out, expiry). */
+  sessions: Pick<SessionStore, 'onEnded'>;
   /** Milliseconds between heartbeat comments (api.md: at most 15 s). */
   heartbeatMs: number;
 }
@@ -67,9 +70,14 @@ export async function eventsRoutes(app: FastifyInstance, deps: EventsDeps): Prom
       }
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), deps.heartbeatMs);
       heartbeat.unref();
+      const sessionId = viewer?.kind === 'session' ? viewer.sessionId : null;
+      const stopWatchingSession = deps.sessions.onEnded((ended) => {
+        if (ended === sessionId) res.end();
+      });
       request.raw.on('close', () => {
         clearInterval(heartbeat);
         unsubscribe();
+        stopWatchingSession();
       });
     },
   );

@@ -27,6 +27,8 @@ export interface ServerDeps {
   /** Who is asking (API key or session cookie), decided once for every `/api` request. */
   access: AccessDeps;
   auth: AuthDeps;
+  /** Whose `X-Forwarded-For` to believe (the client's address counts for the sign-in rate limit). */
+  trustProxy?: boolean | string[];
   version: string;
 }
 
@@ -36,6 +38,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Secrets may travel in the query string (`?token=`, `?apikey=`): request URLs are never logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    trustProxy: deps.trustProxy ?? false,
     // Open SSE streams must not hold up a shutdown.
     forceCloseConnections: true,
   });
