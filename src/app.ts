@@ -16,6 +16,7 @@ import { DEFAULT_LOGIN_RATE_LIMIT, type LoginRateLimit } from './http/auth.route
 import { buildServer } from './http/server.js';
 import type { ResilienceOptions } from './integrations/shared/service-http.js';
 import { webhookParsers } from './integrations/webhook-parsers.js';
+import { createHousekeepingJob } from './jobs/housekeeping.job.js';
 import { type RunningJob, startJob } from './jobs/job-runner.js';
 import { createPollDownloadsJob } from './jobs/poll-downloads.job.js';
 import { createReconcileJob } from './jobs/reconcile.job.js';
@@ -63,6 +64,8 @@ export interface App {
     runOnce(): Promise<number>;
     lastCycle(): { jellyseerrRequests: number; observations: number };
   };
+  /** Empties the raw bodies of webhooks applied INBOX_RETENTION_DAYS ago, hourly. */
+  housekeeping: RunningJob & { runOnce(): Promise<number>; lastPruned(): number };
   /** Sends the outbox's commands (every 5 s, and at once when one is queued). */
   runOutbox: RunningJob & { runOnce(): Promise<number> };
   actions: Actions;
@@ -298,6 +301,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     afterReview: () => actions.autoFix(),
   });
   const reviewing = startJob({ job: reviewJob, logger });
+  const housekeepingJob = createHousekeepingJob({ inbox, clock, retentionDays: config.INBOX_RETENTION_DAYS });
+  const housekeeping = Object.assign(startJob({ job: housekeepingJob, logger }), {
+    runOnce: housekeepingJob.run,
+    lastPruned: housekeepingJob.lastPruned,
+  });
   const reviewRequests = Object.assign(reviewing, { runOnce: reviewJob.run, lastCycle: reviewJob.lastCycle });
   const verifyLibrary = Object.assign(verifying, { runOnce: verifyJob.run, lastCycle: verifyJob.lastCycle });
   shoko.start();
@@ -335,6 +343,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     pollDownloads,
     verifyLibrary,
     reviewRequests,
+    housekeeping,
     reconcile,
     runOutbox,
     actions,
@@ -344,6 +353,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await running.stop();
       await verifying.stop();
       await reviewing.stop();
+      await housekeeping.stop();
       await reconciling.stop();
       await runOutbox.stop();
       await shoko.stop();

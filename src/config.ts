@@ -28,6 +28,11 @@ export const envSchema = z.object({
     .min(8, 'must be at least 8 characters')
     .optional()
     .describe('password of the local `admin` sign-in'),
+  INBOX_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .min(0, 'must be 0 (keep forever) or more')
+    .default(30)
+    .describe('days the raw body of an applied webhook is kept (0: forever)'),
   SESSION_DAYS: z.coerce
     .number({ error: 'must be a number of days' })
     .positive('must be more than 0')

@@ -99,6 +99,11 @@ export function createInbox({ db, clock }: { db: Db; clock: Clock }) {
     });
   }
 
+  const pruneBodies = db.$client.prepare(
+    `update inbox set body = '' where id in (select id from inbox
+       where processed_at is not null and received_at < ? and body != '' order by id limit ?)`,
+  );
+
   return {
     /** Stores a webhook body durably; resolves once committed. */
     store: (entry: InboxEntry) => enqueue(entry) as Promise<StoredEntry>,
@@ -120,6 +125,14 @@ export function createInbox({ db, clock }: { db: Db; clock: Clock }) {
     },
     markProcessed(id: number, error: string | null = null): void {
       markProcessed.run(clock.now().toISOString(), error, id);
+    },
+    /**
+     * Empties the bodies of up to `limit` applied webhooks received before `before`; returns how many.
+     * The row and its dedupe key stay, so a late re-delivery is still recognised; only the raw payload
+     * view loses the original.
+     */
+    pruneBodies({ before, limit }: { before: string; limit: number }): number {
+      return pruneBodies.run(before, limit).changes;
     },
     /** A source's own health report (Radarr/Sonarr `Health`/`HealthRestored`), shown in /api/health. */
     recordHealth(source: string, report: HealthReport): void {

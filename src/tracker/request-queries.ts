@@ -80,7 +80,8 @@ export function createRequestQueries({ db }: { db: Db }) {
         .get();
       if (!row) return null;
       let payload: unknown = null;
-      if (row.body !== null) {
+      // '' is a body emptied by housekeeping (INBOX_RETENTION_DAYS).
+      if (row.body !== null && row.body !== '') {
         try {
           payload = JSON.parse(row.body);
         } catch {
