@@ -3,6 +3,7 @@
  * webhook and Radarr's history; the Jellyfin webhook and the verify job) is written once.
  */
 import { afterEach, expect, it } from 'vitest';
+import { jellyseerrNotification } from '../src/integrations/jellyseerr/jellyseerr.fake.js';
 import { radarrDownload, radarrGrab } from '../src/integrations/radarr/radarr.fake.js';
 import { type RadarrApiFake, startRadarrApiFake } from '../src/integrations/radarr/radarr-api.fake.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -32,4 +33,25 @@ it('writes an import told by webhook and by the history once', async () => {
   const messages = (await t.detail(items[0]!.id)).timeline.map((e) => e.message);
   expect(messages.filter((m) => m.startsWith('Radarr imported'))).toHaveLength(1);
   expect(messages.filter((m) => m.startsWith('Radarr grabbed'))).toHaveLength(1);
+});
+
+it('writes the approval once when Jellyseerr tells it again in other words', async () => {
+  radarr = await startRadarrApiFake({ apiKey: 'k' });
+  t = await startTestApp({});
+  const notification = (type: 'MEDIA_APPROVED' | 'MEDIA_AUTO_APPROVED') =>
+    jellyseerrNotification({
+      type,
+      mediaType: 'movie',
+      tmdbId: 603,
+      requestId: 1,
+      title: 'The Matrix',
+      year: 1999,
+    });
+  await t.hooks([
+    ['jellyseerr', notification('MEDIA_APPROVED')],
+    ['jellyseerr', notification('MEDIA_AUTO_APPROVED')],
+  ]);
+  const { items } = await t.list();
+  const messages = (await t.detail(items[0]!.id)).timeline.map((e) => e.message);
+  expect(messages.filter((m) => m.startsWith('Approved'))).toEqual(['Approved in Jellyseerr']);
 });

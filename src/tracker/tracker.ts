@@ -27,19 +27,31 @@ const EVENTS_KEPT = 5000;
 
 /** Steps of a download whose repeat says nothing new, however differently a second door words it. */
 const ONCE_PER_DOWNLOAD = new Set<Observation['kind']>(['grabbed', 'download_completed', 'imported']);
+/** Steps of the request itself: once told, a repeat (a backfill, a re-sent notification) adds nothing. */
+const ONCE_PER_REQUEST = new Set<Observation['kind']>(['requested', 'approved']);
 
-/** Whether another observation already told this step of the same download. */
+const episodeId = (e: { seasonNumber: number; episodeNumber: number }) =>
+  `${e.seasonNumber}x${e.episodeNumber}`;
+
+/**
+ * Whether other observations already told this step: the same step of the same download, the
+ * request's own steps, or Jellyfin having every episode it names (the webhook and the verify job
+ * group episodes differently).
+ */
 function sameStepBefore(cause: { observation: Observation; id: number }, all: StoredObservation[]): boolean {
   const o = cause.observation;
+  const others = all.filter((other) => other.id !== cause.id && other.kind === o.kind);
+  if (ONCE_PER_REQUEST.has(o.kind)) return others.length > 0;
+  if (o.kind === 'available') {
+    const episodes = o.episodes ?? [];
+    if (episodes.length === 0) return others.some((other) => (other.episodes ?? []).length === 0);
+    const told = new Set(others.flatMap((other) => (other.episodes ?? []).map(episodeId)));
+    return episodes.every((e) => told.has(episodeId(e)));
+  }
   if (!ONCE_PER_DOWNLOAD.has(o.kind) || !('download' in o) || !o.download) return false;
   const key = downloadKey(o.download.id);
-  return all.some(
-    (other) =>
-      other.id !== cause.id &&
-      other.kind === o.kind &&
-      'download' in other &&
-      other.download !== undefined &&
-      downloadKey(other.download.id) === key,
+  return others.some(
+    (other) => 'download' in other && other.download !== undefined && downloadKey(other.download.id) === key,
   );
 }
 
