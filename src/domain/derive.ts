@@ -119,9 +119,19 @@ type ObsOf<K extends ObservationKind> = Extract<Obs, { kind: K }>;
 // ---------------------------------------------------------------------------------------------
 // Canonical form: dedupe by content, order by (at, id)
 
+// Observations are immutable once stored, so what is computed from one object is kept with it: a
+// request is derived twice per change (facts, then stuck rules) and its objects are shared.
+const contentKeys = new WeakMap<Obs, string>();
+const times = new WeakMap<Obs, number>();
+
 function contentKey(o: Obs): string {
-  const { id: _id, ...content } = o;
-  return stableJson(content);
+  let key = contentKeys.get(o);
+  if (key === undefined) {
+    const { id: _id, ...content } = o;
+    key = stableJson(content);
+    contentKeys.set(o, key);
+  }
+  return key;
 }
 
 function timeOf(iso: string): number {
@@ -129,9 +139,18 @@ function timeOf(iso: string): number {
   return Number.isNaN(t) ? 0 : t;
 }
 
+function obsTime(o: Obs): number {
+  let t = times.get(o);
+  if (t === undefined) {
+    t = timeOf(o.at);
+    times.set(o, t);
+  }
+  return t;
+}
+
 /** Canonical order: by time, then by id (the stated tie-break). */
 function compareObs(a: Obs, b: Obs): number {
-  return timeOf(a.at) - timeOf(b.at) || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || a.id - b.id;
+  return obsTime(a) - obsTime(b) || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || a.id - b.id;
 }
 
 /** Equal facts stored twice (same content, different ids) count once, under their smallest id. */
@@ -744,6 +763,25 @@ function deriveTv({ input, obs, info, attempts, ctx, imports, downloads }: TvArg
     }
   }
 
+  // Indexes by episode, built once: looking each episode up in every observation would make a long
+  // series (hundreds of episodes and observations) cost episodes × observations per derive.
+  const listedBy = new Map<string, Obs[]>();
+  for (const [key, list] of refs) listedBy.set(key, [...new Set(list.map((x) => x.o))]);
+  const attemptsOf = new Map<string, Attempt[]>();
+  for (const attempt of attempts.values()) {
+    for (const key of attempt.covered) attemptsOf.set(key, [...(attemptsOf.get(key) ?? []), attempt]);
+  }
+  const importsOf = new Map<string, ObsOf<'imported'>[]>();
+  for (const o of imports) {
+    const keys = listsEpisodes(o)
+      ? new Set((o.episodes ?? []).map(episodeKey))
+      : o.download !== undefined
+        ? (attempts.get(downloadKey(o.download.id))?.covered ?? new Set<string>())
+        : new Set<string>();
+    for (const key of keys) importsOf.set(key, [...(importsOf.get(key) ?? []), o]);
+  }
+  const notMatched = obs.filter((o): o is ObsOf<'anime_not_matched'> => o.kind === 'anime_not_matched');
+
   const scope = new Set(info.requestedSeasons);
   const episodes: EpisodeWork[] = [];
   for (const [key, list] of refs) {
@@ -758,33 +796,24 @@ function deriveTv({ input, obs, info, attempts, ctx, imports, downloads }: TvArg
     const airDateUtc = field((r) => r.airDateUtc);
     const airDate = field((r) => r.airDate) ?? airDateUtc?.slice(0, 10);
 
-    const epAttempts = [...attempts.values()]
-      .filter((a) => a.covered.has(key))
-      .map((attempt) => ({
-        attempt,
-        obs: attempt.live.filter((o) => !listsEpisodes(o) || listsEpisode(o, key)),
-      }));
-    const epImports = imports.filter((o) =>
-      listsEpisodes(o)
-        ? listsEpisode(o, key)
-        : o.download !== undefined && attempts.get(downloadKey(o.download.id))?.covered.has(key) === true,
-    );
+    const listing = listedBy.get(key) ?? [];
+    const epAttempts = (attemptsOf.get(key) ?? []).map((attempt) => ({
+      attempt,
+      obs: attempt.live.filter((o) => !listsEpisodes(o) || listsEpisode(o, key)),
+    }));
+    const epImports = importsOf.get(key) ?? [];
     const animeMatched =
-      obs.some((o) => o.kind === 'anime_matched' && listsEpisode(o, key)) ||
+      listing.some((o) => o.kind === 'anime_matched') ||
       epImports.some((o) => importCounts(o, ctx.deletedFileIds) && importMatchedByPath(o, matchedTails));
-    const own = obs.filter((o) =>
-      listsEpisodes(o) ? listsEpisode(o, key) && OWN_KINDS.has(o.kind) : REQUEST_LEVEL_KINDS.has(o.kind),
-    );
+    // The request-level facts and this episode's own, in canonical order.
+    const own = [...requestLevel, ...listing.filter((o) => OWN_KINDS.has(o.kind))].sort(compareObs);
     const importedTails = new Set(epImports.flatMap((o) => o.files.map((f) => pathTail(f.path))));
     const result = deriveItem(ctx, {
       own,
       attempts: epAttempts,
       imports: epImports,
       animeMatched,
-      animeNotMatched: obs.filter(
-        (o): o is ObsOf<'anime_not_matched'> =>
-          o.kind === 'anime_not_matched' && (listsEpisode(o, key) || importedTails.has(pathTail(o.path))),
-      ),
+      animeNotMatched: notMatched.filter((o) => listsEpisode(o, key) || importedTails.has(pathTail(o.path))),
       pastRequest: true,
     });
     const aired = isAired({ airDate, airDateUtc }, input.now);

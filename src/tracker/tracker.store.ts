@@ -27,6 +27,22 @@ export function createTrackerStore(db: Db) {
     .from(schema.timeline)
     .where(and(eq(schema.timeline.requestId, p('requestId')), eq(schema.timeline.message, p('message'))))
     .prepare();
+  /**
+   * Parsed observations by id. A stored observation never changes, and a request is derived again
+   * from all of its observations on every change, so the same objects are handed out each time (and
+   * what derive computes from them is kept with them). Bounded: the oldest entries go first.
+   */
+  const parsed = new Map<number, StoredObservation>();
+  const PARSED_KEPT = 20_000;
+  function parsedObservation(id: number, data: string): StoredObservation {
+    let o = parsed.get(id);
+    if (o === undefined) {
+      o = Object.freeze({ ...(JSON.parse(data) as Observation), id }) as StoredObservation;
+      parsed.set(id, o);
+      if (parsed.size > PARSED_KEPT) parsed.delete(parsed.keys().next().value as number);
+    }
+    return o;
+  }
   const observationsOf = db
     .select({ id: o.id, data: o.data })
     .from(schema.requestObservations)
@@ -173,9 +189,7 @@ export function createTrackerStore(db: Db) {
     },
     loadRequest: (id: string): RequestRow | undefined => loadRequest.get({ id }),
     observationsOf: (requestId: string): StoredObservation[] =>
-      observationsOf
-        .all({ requestId })
-        .map((row) => ({ ...(JSON.parse(row.data) as Observation), id: row.id })),
+      observationsOf.all({ requestId }).map((row) => parsedObservation(row.id, row.data)),
     requestsWithKeys: (keys: string[]): RequestRow[] =>
       keys.length === 0 ? [] : requestsWithKeys.all({ keys: JSON.stringify(keys) }),
     insertRequest: (values: {
