@@ -7,7 +7,7 @@ import type {
   ObservationSource,
   StoredObservation,
 } from './observations.js';
-import { downloadKey } from './observations.js';
+import { downloadKey, episodeKey } from './observations.js';
 import { stableJson } from './stable-json.js';
 import type { MediaType, Problem, State } from './states.js';
 import { PROGRESS_RANK } from './states.js';
@@ -222,10 +222,6 @@ const bySource =
 
 // ---------------------------------------------------------------------------------------------
 // Episodes
-
-function episodeKey(e: { seasonNumber: number; episodeNumber: number }): string {
-  return `${e.seasonNumber}:${e.episodeNumber}`;
-}
 
 function listsEpisodes(o: Obs): boolean {
   return (o.episodes?.length ?? 0) > 0;

@@ -188,6 +188,11 @@ export type Observation = ObservationFact & {
 /** An observation as stored: it has an id that tells two equal facts apart. */
 export type StoredObservation = Observation & { id: number };
 
+/** One episode's identity, for matching the same episode across observations. */
+export function episodeKey(e: { seasonNumber: number; episodeNumber: number }): string {
+  return `${e.seasonNumber}:${e.episodeNumber}`;
+}
+
 /**
  * Torrent hashes are upper case in Radarr/Sonarr and lower case in the clients; every other id
  * (SABnzbd nzo_id, NZBGet drone GUID) is compared exactly. This key is only for matching: the

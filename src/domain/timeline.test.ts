@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createObservationBuilder, ep, episodeRange, GB, HASH_A } from './observation.test-utils.js';
-import { describeObservation, describeState, episodeCode, formatBytes } from './timeline.js';
+import { createObservationBuilder, ep, episodeRange, GB, HASH_A, HASH_B } from './observation.test-utils.js';
+import { alreadyTold, describeObservation, describeState, episodeCode, formatBytes } from './timeline.js';
 
 const movie = () => createObservationBuilder({ mediaType: 'movie' });
 const show = () => createObservationBuilder({ mediaType: 'tv' });
@@ -124,5 +124,39 @@ describe('describeState', () => {
     expect(describeState('importing', true)).toBe('Matched by Shoko, waiting for Jellyfin');
     expect(describeState('importing', false)).toBe('Imported, waiting for Jellyfin');
     expect(describeState('downloading', false)).toBe('Downloading');
+  });
+});
+
+describe('alreadyTold: a repeat that gets no timeline entry of its own', () => {
+  it('knows the same step of the same download, and only that', () => {
+    const b = movie();
+    b.grabbed({ id: HASH_A });
+    const [grab] = b.all;
+    b.grabbed({ id: HASH_A.toLowerCase(), source: 'downloader' });
+    b.grabbed({ id: HASH_B });
+    b.imported({ id: HASH_A, files: [{ path: '/m/a.mkv' }] });
+    const [, again, other, imported] = b.all;
+    expect(alreadyTold(again!, [grab!])).toBe(true);
+    expect(alreadyTold(other!, [grab!])).toBe(false);
+    expect(alreadyTold(imported!, [grab!, again!])).toBe(false);
+  });
+
+  it('knows the request’s own steps once', () => {
+    const b = movie();
+    b.approved();
+    b.approved({ automatic: true });
+    const [first, second] = b.all;
+    expect(alreadyTold(first!, [])).toBe(false);
+    expect(alreadyTold(second!, [first!])).toBe(true);
+  });
+
+  it('knows Jellyfin has episodes only when every one was told before, however grouped', () => {
+    const b = show();
+    b.available({ episodes: [ep(1, 8), ep(1, 9)] });
+    b.available({ episodes: [ep(1, 8)] });
+    b.available({ episodes: [ep(1, 9), ep(1, 10)] });
+    const [pair, eight, nineTen] = b.all;
+    expect(alreadyTold(eight!, [pair!])).toBe(true);
+    expect(alreadyTold(nineTen!, [pair!, eight!])).toBe(false);
   });
 });

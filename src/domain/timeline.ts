@@ -1,4 +1,11 @@
-import type { DownloadRef, EpisodeRef, Observation, ObservationSource } from './observations.js';
+import {
+  type DownloadRef,
+  downloadKey,
+  type EpisodeRef,
+  episodeKey,
+  type Observation,
+  type ObservationSource,
+} from './observations.js';
 import type { State } from './states.js';
 
 /** Words for the timeline: one plain sentence per observation and per state. */
@@ -202,4 +209,30 @@ const STATE_TEXT: Record<State, string> = {
 export function describeState(state: State, isAnime: boolean): string {
   if (state === 'importing' && isAnime) return 'Matched by Shoko, waiting for Jellyfin';
   return STATE_TEXT[state];
+}
+
+/** Steps of a download whose repeat says nothing new, however differently a second door words it. */
+const ONCE_PER_DOWNLOAD = new Set<Observation['kind']>(['grabbed', 'download_completed', 'imported']);
+/** Steps of the request itself: once told, a repeat (a backfill, a re-sent notification) adds nothing. */
+const ONCE_PER_REQUEST = new Set<Observation['kind']>(['requested', 'approved']);
+
+/**
+ * Whether `earlier` observations already told the step `o` tells: the same step of the same download,
+ * the request's own steps, or Jellyfin having every episode `o` names (its webhook and the verify job
+ * group episodes differently). Such a repeat gets no timeline entry when it changes nothing.
+ */
+export function alreadyTold(o: Observation, earlier: readonly Observation[]): boolean {
+  const same = earlier.filter((other) => other.kind === o.kind);
+  if (ONCE_PER_REQUEST.has(o.kind)) return same.length > 0;
+  if (o.kind === 'available') {
+    const episodes = o.episodes ?? [];
+    if (episodes.length === 0) return same.some((other) => (other.episodes ?? []).length === 0);
+    const told = new Set(same.flatMap((other) => (other.episodes ?? []).map(episodeKey)));
+    return episodes.every((e) => told.has(episodeKey(e)));
+  }
+  if (!ONCE_PER_DOWNLOAD.has(o.kind) || !('download' in o) || !o.download) return false;
+  const key = downloadKey(o.download.id);
+  return same.some(
+    (other) => 'download' in other && other.download !== undefined && downloadKey(other.download.id) === key,
+  );
 }

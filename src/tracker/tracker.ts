@@ -2,11 +2,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { type Derived, deriveRequest } from '../domain/derive.js';
-import { downloadKey, type Observation, type StoredObservation } from '../domain/observations.js';
+import type { Observation } from '../domain/observations.js';
 import { stableJson } from '../domain/stable-json.js';
 import type { State } from '../domain/states.js';
 import type { Outage, StuckThresholds } from '../domain/stuck.js';
-import { describeObservation, describeState } from '../domain/timeline.js';
+import { alreadyTold, describeObservation, describeState } from '../domain/timeline.js';
 import { KEY_TIERS, type KeyTier, keysOf, seasonsOf, type TieredKey } from './correlation-keys.js';
 import type { EventBus, TrackerEvent } from './event-bus.js';
 import { type RequestRow, toSummary } from './request-views.js';
@@ -24,36 +24,6 @@ const STARTS_ARR_ITEM = new Set<Observation['kind']>([
 
 /** How many `events` rows are kept for SSE replay. */
 const EVENTS_KEPT = 5000;
-
-/** Steps of a download whose repeat says nothing new, however differently a second door words it. */
-const ONCE_PER_DOWNLOAD = new Set<Observation['kind']>(['grabbed', 'download_completed', 'imported']);
-/** Steps of the request itself: once told, a repeat (a backfill, a re-sent notification) adds nothing. */
-const ONCE_PER_REQUEST = new Set<Observation['kind']>(['requested', 'approved']);
-
-const episodeId = (e: { seasonNumber: number; episodeNumber: number }) =>
-  `${e.seasonNumber}x${e.episodeNumber}`;
-
-/**
- * Whether other observations already told this step: the same step of the same download, the
- * request's own steps, or Jellyfin having every episode it names (the webhook and the verify job
- * group episodes differently).
- */
-function sameStepBefore(cause: { observation: Observation; id: number }, all: StoredObservation[]): boolean {
-  const o = cause.observation;
-  const others = all.filter((other) => other.id !== cause.id && other.kind === o.kind);
-  if (ONCE_PER_REQUEST.has(o.kind)) return others.length > 0;
-  if (o.kind === 'available') {
-    const episodes = o.episodes ?? [];
-    if (episodes.length === 0) return others.some((other) => (other.episodes ?? []).length === 0);
-    const told = new Set(others.flatMap((other) => (other.episodes ?? []).map(episodeId)));
-    return episodes.every((e) => told.has(episodeId(e)));
-  }
-  if (!ONCE_PER_DOWNLOAD.has(o.kind) || !('download' in o) || !o.download) return false;
-  const key = downloadKey(o.download.id);
-  return others.some(
-    (other) => 'download' in other && other.download !== undefined && downloadKey(other.download.id) === key,
-  );
-}
 
 export interface TrackerDeps {
   db: Db;
@@ -225,11 +195,10 @@ export function createTracker({ db, bus, clock, trustAvailableHint, thresholds, 
     if (viewChanged) {
       store.updateRequest(requestId, { ...next, updatedAt: at });
     }
+    const progressOnly = cause?.observation.kind === 'download_progress';
     const message =
       cause &&
-      (cause.observation.kind === 'download_progress'
-        ? describeState(derived.state, info.isAnime)
-        : describeObservation(cause.observation));
+      (progressOnly ? describeState(derived.state, info.isAnime) : describeObservation(cause.observation));
     // The same fact told again by another door (the import by webhook and by the *arr's history, the
     // Jellyfin item by webhook and by the verify job) changes nothing and is not written twice.
     const toldAgain =
@@ -237,8 +206,12 @@ export function createTracker({ db, bus, clock, trustAvailableHint, thresholds, 
       message !== undefined &&
       !stateChanged &&
       !viewChanged &&
-      (store.hasTimelineMessage(requestId, message) || sameStepBefore(cause, observations));
-    if (cause && message && !toldAgain && (cause.observation.kind !== 'download_progress' || stateChanged)) {
+      (store.hasTimelineMessage(requestId, message) ||
+        alreadyTold(
+          cause.observation,
+          observations.filter((o) => o.id !== cause.id),
+        ));
+    if (cause && message && !toldAgain && (!progressOnly || stateChanged)) {
       store.insertTimeline({
         requestId,
         at: cause.observation.at,
