@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ACTION_NAMES } from './actions/action-catalog.js';
+import { ACTION_NAMES, DEFAULT_AUTO_ACTIONS } from './actions/action-catalog.js';
 
 const url = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
@@ -10,6 +10,13 @@ const url = z
 const seconds = z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0');
 const minutes = z.coerce.number({ error: 'must be a number of minutes' }).positive('must be more than 0');
 const optionalText = z.string().trim().min(1).optional();
+/** `a, b,,c` → `['a', 'b', 'c']`. */
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
 /** A yes/no switch that is off unless set. */
 const flagOff = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
@@ -45,10 +52,7 @@ export const envSchema = z.object({
     .transform((v): boolean | string[] => {
       if (['true', 'yes', '1'].includes(v)) return true;
       if (['false', 'no', '0', ''].includes(v)) return false;
-      return v
-        .split(',')
-        .map((a) => a.trim())
-        .filter(Boolean);
+      return commaList(v);
     })
     .describe('behind a reverse proxy: true, or its addresses/CIDRs (then X-Forwarded-For is believed)'),
   BASE_URL: url.optional().describe('external URL used to print webhook URLs'),
@@ -64,15 +68,8 @@ export const envSchema = z.object({
   DRY_RUN: flagOff.describe('record the commands the tracker would send, and send none'),
   AUTO_ACTIONS: z
     .string()
-    .default('force_import,refresh_downloads,jellyfin_scan,shoko_rescan')
-    .transform((v) =>
-      v.trim() === 'none'
-        ? []
-        : v
-            .split(',')
-            .map((a) => a.trim())
-            .filter(Boolean),
-    )
+    .default(DEFAULT_AUTO_ACTIONS.join(','))
+    .transform((v) => (v.trim() === 'none' ? [] : commaList(v)))
     .pipe(
       z.array(
         z.enum(ACTION_NAMES, { error: `must list actions out of ${ACTION_NAMES.join(', ')}, or none` }),
@@ -88,12 +85,7 @@ export const envSchema = z.object({
   PRIVATE_INDEXERS: z
     .string()
     .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((a) => a.trim().toLowerCase())
-        .filter(Boolean),
-    )
+    .transform((v) => commaList(v.toLowerCase()))
     .describe('indexers that are private trackers (names as the *arr shows them), comma-separated'),
   REMOVE_PRIVATE_AUTOMATICALLY: flagOff.describe(
     'let remove_and_search run by itself on downloads from PRIVATE_INDEXERS',

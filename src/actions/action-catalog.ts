@@ -15,23 +15,28 @@ export interface ActionSpec {
   /** Button text. */
   label: string;
   /**
-   * Safe actions only ask a service to look again; they run automatically unless turned off
-   * (`AUTO_ACTIONS`). The others change something (remove a download, blocklist a release) and run
-   * only when a person asks, or when `AUTO_ACTIONS` names them.
+   * Runs by itself unless `AUTO_ACTIONS` says otherwise: the fixes that only ask a service to look
+   * again and cost little. `search` hammers indexers and `remove_and_search` throws a download away:
+   * they run when a person asks, or when `AUTO_ACTIONS` names them.
    */
-  safe: boolean;
+  automaticByDefault: boolean;
 }
 
 export const ACTIONS: Record<ActionName, ActionSpec> = {
-  force_import: { label: 'Import the completed download', safe: true },
-  refresh_downloads: { label: 'Refresh monitored downloads', safe: true },
-  search: { label: 'Search again', safe: true },
-  remove_and_search: { label: 'Remove, blocklist and search again', safe: false },
-  jellyfin_scan: { label: 'Ask Jellyfin to scan', safe: true },
-  shoko_rescan: { label: 'Ask Shoko to rescan', safe: true },
+  force_import: { label: 'Import the completed download', automaticByDefault: true },
+  refresh_downloads: { label: 'Refresh monitored downloads', automaticByDefault: true },
+  search: { label: 'Search again', automaticByDefault: false },
+  remove_and_search: { label: 'Remove, blocklist and search again', automaticByDefault: false },
+  jellyfin_scan: { label: 'Ask Jellyfin to scan', automaticByDefault: true },
+  shoko_rescan: { label: 'Ask Shoko to rescan', automaticByDefault: true },
 };
 
-/** The actions that may help with each problem, most useful first; the first safe one is the automatic fix. */
+/** `AUTO_ACTIONS` when unset. */
+export const DEFAULT_AUTO_ACTIONS: ActionName[] = ACTION_NAMES.filter(
+  (name) => ACTIONS[name].automaticByDefault,
+);
+
+/** The actions that may help with each problem, most useful first; the first one allowed to run by itself is the automatic fix. */
 export const ACTIONS_FOR_PROBLEM: Record<ProblemCode, ActionName[]> = {
   no_release: ['search'],
   stalled: ['remove_and_search'],

@@ -168,27 +168,25 @@ export function toShokoFile(payload: ShokoFilePayload): ShokoFile {
   };
 }
 
-/** Shoko's commands answer `200 OK` with no body. */
-function expectOk(answer: HttpAnswer, what: string): void {
+/** A refused key is `unauthorized`; any other status `ok` does not accept is a `bad_response`. */
+function refuseUnless(answer: HttpAnswer, what: string, ok: (status: number) => boolean): void {
   if (answer.status === 401 || answer.status === 403) {
     throw new IntegrationError('unauthorized', 'Shoko refused the API key', { status: answer.status });
   }
-  if (answer.status < 200 || answer.status > 299) {
+  if (!ok(answer.status)) {
     throw new IntegrationError('bad_response', `Shoko ${what} answered HTTP ${answer.status}`, {
       status: answer.status,
     });
   }
 }
 
+/** Shoko's commands answer `200 OK` with no body. */
+function expectOk(answer: HttpAnswer, what: string): void {
+  refuseUnless(answer, what, (status) => status >= 200 && status < 300);
+}
+
 function refuseOrRead(answer: HttpAnswer, what: string): unknown {
-  if (answer.status === 401 || answer.status === 403) {
-    throw new IntegrationError('unauthorized', 'Shoko refused the API key', { status: answer.status });
-  }
-  if (answer.status !== 200) {
-    throw new IntegrationError('bad_response', `Shoko ${what} answered HTTP ${answer.status}`, {
-      status: answer.status,
-    });
-  }
+  refuseUnless(answer, what, (status) => status === 200);
   return parseJsonAnswer(answer, `Shoko ${what}`);
 }
 

@@ -54,7 +54,7 @@ export function episodeCountWords(counts: Partial<Record<State, number>>): strin
     .join(' · ');
 }
 
-/** A copy of src/actions/action-catalog.ts `ACTIONS[*].label`: the button text of each fix. */
+/** A copy of src/actions/action-catalog.ts `ACTIONS[*].label` (labels.test.ts compares them): the button text of each fix. */
 export const ACTION_LABELS: Record<ActionName, string> = {
   force_import: 'Import the completed download',
   refresh_downloads: 'Refresh monitored downloads',
