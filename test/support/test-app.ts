@@ -67,6 +67,8 @@ export async function startTestApp(
     /** Check on close that no open request is stuck past its threshold without a problem (default on). */
     auditStuck?: boolean;
     loginRateLimit?: AppOptions['loginRateLimit'];
+    /** The built web UI to serve (defaults to dist/web). */
+    webRoot?: string;
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'status-tracker-test-'));
@@ -79,6 +81,7 @@ export async function startTestApp(
     heartbeatMs: 200,
     resilience: options.resilience ?? TEST_RESILIENCE,
     loginRateLimit: options.loginRateLimit,
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
   const auth = { authorization: `Bearer ${WEBHOOK_TOKEN}` };
   let closed = false;
