@@ -491,13 +491,17 @@ function readItems(answer: HttpAnswer, what: string): ItemsPage {
  * to open a session, and takes the token of a signed-in person from the same header.
  */
 function clientAuthorization({ deviceId, appVersion }: JellyfinDevice, token?: string): string {
-  const fields = {
+  return mediaBrowser({
     Client: 'Status Tracker',
     Device: 'Status Tracker',
     DeviceId: deviceId,
     Version: appVersion,
     ...(token !== undefined && { Token: token }),
-  };
+  });
+}
+
+/** `MediaBrowser Name="value", …`: Jellyfin's authorization header, for an API key or a client. */
+function mediaBrowser(fields: Record<string, string>): string {
   return `MediaBrowser ${Object.entries(fields)
     .map(([name, value]) => `${name}="${value}"`)
     .join(', ')}`;
@@ -550,7 +554,7 @@ export function createJellyfinClient({
   resilience?: ResilienceOptions | undefined;
 }): JellyfinClient {
   const http = createServiceHttp({ baseUrl: url, resilience });
-  const headers = { Authorization: `MediaBrowser Token="${apiKey}"`, Accept: 'application/json' };
+  const headers = { Authorization: mediaBrowser({ Token: apiKey }), Accept: 'application/json' };
 
   function queryItems(query: ItemsQuery): Promise<ItemsPage> {
     const params = new URLSearchParams();
