@@ -1,7 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { JellyfinClient, JellyfinDevice } from '../integrations/jellyfin/jellyfin.client.js';
 import { type IntegrationError, isIntegrationError } from '../integrations/shared/integration-error.js';
+import { sameSecret } from './same-secret.js';
 import type { SessionUser } from './sessions.js';
 
 /** Which form the UI shows: Jellyfin's users, or the local `admin`. */
@@ -24,12 +25,6 @@ export interface SignInDeps {
   jellyfins: () => Array<{ name: string; client: Pick<JellyfinClient, 'authenticateByName' | 'logout'> }>;
   device: JellyfinDevice;
   logger: Logger;
-}
-
-/** Equal in time that does not depend on where they differ (hashing first evens the lengths). */
-function samePassword(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /**
@@ -98,7 +93,7 @@ export function createSignIn(deps: SignInDeps) {
       if (
         adminPassword !== null &&
         username.toLowerCase() === LOCAL_ADMIN_NAME &&
-        samePassword(password, adminPassword)
+        sameSecret(password, adminPassword)
       ) {
         return {
           ok: true,

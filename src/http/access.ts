@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sameSecret } from '../auth/same-secret.js';
 import type { SessionStore } from '../auth/sessions.js';
 import { API_KEY_VIEWER, type Viewer } from '../auth/viewer.js';
 import { hasSecret } from './auth.js';
@@ -48,13 +48,6 @@ export function clearSessionCookie(reply: FastifyReply, cookie: SessionCookie): 
   reply.clearCookie(SESSION_COOKIE, options);
 }
 
-function sameToken(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export interface AccessDeps {
   apiKey: string;
   sessions: SessionStore;
@@ -92,7 +85,7 @@ export function registerViewer(app: FastifyInstance, deps: AccessDeps): void {
     };
     const exempt = CSRF_EXEMPT.has(request.routeOptions.url ?? '');
     if (!SAFE_METHODS.has(request.method) && !exempt) {
-      if (!sameToken(request.headers['x-csrf-token'], session.csrfToken)) {
+      if (!sameSecret(request.headers['x-csrf-token'], session.csrfToken)) {
         return reply.code(403).send(errorBody('csrf', 'missing or wrong X-CSRF-Token header'));
       }
     }

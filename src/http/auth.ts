@@ -1,11 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+import { sameSecret } from '../auth/same-secret.js';
 
 /**
  * Every place a secret can arrive in: `Authorization: Bearer`, HTTP basic (the password; Radarr and
@@ -34,5 +28,5 @@ export function presentedSecrets(request: FastifyRequest): string[] {
 }
 
 export function hasSecret(request: FastifyRequest, accepted: string[]): boolean {
-  return presentedSecrets(request).some((s) => accepted.some((a) => same(s, a)));
+  return presentedSecrets(request).some((s) => accepted.some((a) => sameSecret(s, a)));
 }
