@@ -223,6 +223,13 @@ const bySource =
 // ---------------------------------------------------------------------------------------------
 // Episodes
 
+/** Appends `value` to the list under `key`. */
+function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 function listsEpisodes(o: Obs): boolean {
   return (o.episodes?.length ?? 0) > 0;
 }
@@ -750,31 +757,19 @@ function deriveTv({ input, obs, info, attempts, ctx, imports, downloads }: TvArg
 
   // Episode identities and their merged details.
   const refs = new Map<string, { o: Obs; ref: EpisodeRef }[]>();
-  for (const o of obs) {
-    for (const ref of o.episodes ?? []) {
-      const key = episodeKey(ref);
-      const list = refs.get(key) ?? [];
-      list.push({ o, ref });
-      refs.set(key, list);
-    }
-  }
+  for (const o of obs) for (const ref of o.episodes ?? []) addTo(refs, episodeKey(ref), { o, ref });
 
   // Indexes by episode, built once: looking each episode up in every observation would make a long
   // series (hundreds of episodes and observations) cost episodes × observations per derive.
   const listedBy = new Map<string, Obs[]>();
   for (const [key, list] of refs) listedBy.set(key, [...new Set(list.map((x) => x.o))]);
   const attemptsOf = new Map<string, Attempt[]>();
-  for (const attempt of attempts.values()) {
-    for (const key of attempt.covered) attemptsOf.set(key, [...(attemptsOf.get(key) ?? []), attempt]);
-  }
+  for (const attempt of attempts.values()) for (const key of attempt.covered) addTo(attemptsOf, key, attempt);
   const importsOf = new Map<string, ObsOf<'imported'>[]>();
   for (const o of imports) {
-    const keys = listsEpisodes(o)
-      ? new Set((o.episodes ?? []).map(episodeKey))
-      : o.download !== undefined
-        ? (attempts.get(downloadKey(o.download.id))?.covered ?? new Set<string>())
-        : new Set<string>();
-    for (const key of keys) importsOf.set(key, [...(importsOf.get(key) ?? []), o]);
+    const covered = o.download ? attempts.get(downloadKey(o.download.id))?.covered : undefined;
+    const keys = listsEpisodes(o) ? new Set((o.episodes ?? []).map(episodeKey)) : (covered ?? []);
+    for (const key of keys) addTo(importsOf, key, o);
   }
   const notMatched = obs.filter((o): o is ObsOf<'anime_not_matched'> => o.kind === 'anime_not_matched');
 
