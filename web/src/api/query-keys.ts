@@ -9,7 +9,6 @@ export const queryKeys = {
   requests: ['requests'] as const,
   lists: ['requests', 'list'] as const,
   list: (params: ListParams) => ['requests', 'list', params] as const,
-  details: ['requests', 'detail'] as const,
   detail: (id: string) => ['requests', 'detail', id] as const,
   services: ['services', 'list'] as const,
   catalog: ['services', 'catalog'] as const,

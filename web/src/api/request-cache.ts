@@ -9,7 +9,7 @@ import {
 } from './types';
 
 /** Whether the server would list this request for these parameters (request-queries.ts `list`). */
-export function matchesList(summary: RequestSummary, params: ListParams): boolean {
+function matchesList(summary: RequestSummary, params: ListParams): boolean {
   const finished = (FINISHED_STATES as readonly string[]).includes(summary.state);
   if (params.active === true && finished) return false;
   if (params.active === false && !finished) return false;

@@ -1,12 +1,9 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { ApiProvider } from '../api/ApiProvider';
-import { createApiClient, isApiError } from '../api/api';
+import { createClients } from '../api/clients';
 import { LiveEventsProvider } from '../api/LiveEventsProvider';
-import { queryKeys } from '../api/query-keys';
-import { markSignedOut } from '../api/session.queries';
-import type { Session } from '../api/types';
 import { LoginPage } from '../auth/LoginPage';
 import { BoardPage } from '../board/BoardPage';
 import { HealthPage } from '../health/HealthPage';
@@ -17,26 +14,6 @@ import { SettingsPage } from '../settings/SettingsPage';
 import { RequireAdmin, RequireAuth } from './guards';
 import { Layout } from './Layout';
 import { NotFoundPage } from './NotFoundPage';
-
-/** Client errors (401, 403, 404, 409) will not change on a retry; network and 5xx might. */
-function shouldRetry(failures: number, error: unknown): boolean {
-  if (isApiError(error) && error.status >= 400 && error.status < 500) return false;
-  return failures < 2;
-}
-
-export function createClients() {
-  const queryClient = new QueryClient({
-    defaultOptions: {
-      queries: { retry: shouldRetry, staleTime: 10_000 },
-      mutations: { retry: false },
-    },
-  });
-  const api = createApiClient({
-    csrfToken: () => queryClient.getQueryData<Session>(queryKeys.session)?.csrfToken ?? null,
-    onUnauthorized: () => markSignedOut(queryClient),
-  });
-  return { queryClient, api };
-}
 
 export function App() {
   const [{ queryClient, api }] = useState(createClients);

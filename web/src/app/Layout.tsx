@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useBoard } from '../api/requests.queries';
-import { useSession, useSignOut } from '../api/session.queries';
+import { useSignOut, useUser } from '../api/session.queries';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { ThemeToggle } from './ThemeToggle';
 
 /** The shell of every signed-in page: skip link, header with navigation, live indicator and account. */
 export function Layout() {
-  const user = useSession().data?.user ?? null;
+  const user = useUser();
   const signOut = useSignOut();
   const navigate = useNavigate();
   const location = useLocation();

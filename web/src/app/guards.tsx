@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link, Navigate, useLocation } from 'react-router';
-import { useSession } from '../api/session.queries';
+import { useIsAdmin, useSession } from '../api/session.queries';
 import { ErrorNotice, Loading } from '../ui/QueryState';
 
 /** Signed-in pages: anyone else goes to /login and comes back afterwards. */
@@ -31,8 +31,7 @@ export function RequireAuth({ children }: { children: ReactNode }) {
 
 /** Admin-only pages (services, webhooks): others get 403 from the API, so they get words here. */
 export function RequireAdmin({ children }: { children: ReactNode }) {
-  const session = useSession();
-  if (!session.data?.user?.isAdmin) {
+  if (!useIsAdmin()) {
     return (
       <div className="empty">
         <h1>Admins only</h1>

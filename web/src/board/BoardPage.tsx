@@ -1,10 +1,10 @@
 import { useSearchParams } from 'react-router';
 import { useBoard } from '../api/requests.queries';
 import { useIsAdmin } from '../api/session.queries';
-import { STATES, type State } from '../api/types';
+import { FINISHED_STATES, STATES, type State } from '../api/types';
 import { RequestCard } from '../request/RequestCard';
 import { ErrorNotice, Loading } from '../ui/QueryState';
-import { type FilterValues, RequestFilters } from '../ui/RequestFilters';
+import { type FilterValues, MEDIA_TYPES, RequestFilters } from '../ui/RequestFilters';
 import { usePageTitle } from '../ui/usePageTitle';
 import { EmptyBoard } from './EmptyBoard';
 import {
@@ -15,12 +15,9 @@ import {
   type TypeFilter,
 } from './filter-requests';
 
-const ACTIVE_STATES = STATES.filter((s) => !['available', 'declined', 'deleted'].includes(s));
-const TYPES = [
-  { value: 'movie', label: 'Movies' },
-  { value: 'tv', label: 'TV' },
-  { value: 'anime', label: 'Anime' },
-] as const;
+const ACTIVE_STATES = STATES.filter((s) => !(FINISHED_STATES as readonly State[]).includes(s));
+/** The board holds every open request, so it can also filter on anime. */
+const TYPES = [...MEDIA_TYPES, { value: 'anime', label: 'Anime' }];
 
 function readFilters(params: URLSearchParams): BoardFilters {
   const state = params.get('state');

@@ -1,10 +1,9 @@
+import { UI_LANGUAGE } from './ui-language';
+
 /** qBittorrent reports 8640000 s (100 days) for "never"; anything that long means unknown. */
 const ETA_UNKNOWN_SECONDS = 8_640_000;
 
 type Unit = 'second' | 'minute' | 'hour' | 'day';
-
-/** Unit words in the UI's language, so "12 min left" reads as one phrase. */
-const UI_LANGUAGE = 'en';
 
 function part(value: number, unit: Unit, locale: string): string {
   return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value);

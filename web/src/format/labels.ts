@@ -10,7 +10,7 @@ export interface StateLabel {
   tone: Tone;
 }
 
-export const STATE_LABELS: Record<State, StateLabel> = {
+const STATE_LABELS: Record<State, StateLabel> = {
   requested: { label: 'Requested', hint: 'waiting for approval', tone: 'neutral' },
   approved: { label: 'Approved', hint: 'looking for a release', tone: 'info' },
   grabbing: { label: 'Grabbed', hint: 'sent to the download client', tone: 'info' },
@@ -64,7 +64,7 @@ export const ACTION_LABELS: Record<ActionName, string> = {
   shoko_rescan: 'Ask Shoko to rescan',
 };
 
-/** Actions that change something (remove a download, blocklist a release): asked to confirm. */
+/** Actions that undo something (remove a download, blocklist a release): their buttons look dangerous. */
 export const DESTRUCTIVE_ACTIONS: ReadonlySet<ActionName> = new Set(['remove_and_search']);
 
 /** A heading per problem code; the server's message says the details. */
@@ -123,7 +123,7 @@ export function sourceLabel(source: string): string {
 }
 
 /** "import_blocked" → "Import blocked": the fallback for a value the UI does not know yet. */
-export function humanise(value: string): string {
+function humanise(value: string): string {
   const words = value.replace(/[_-]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

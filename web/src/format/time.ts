@@ -3,10 +3,9 @@
  * time zone; relative ones are words in the UI's language (English), so they read as one sentence
  * with the text around them.
  */
-const UI_LANGUAGE = 'en';
+import { UI_LANGUAGE } from './ui-language';
 
 const STEPS: Array<{ unit: Intl.RelativeTimeFormatUnit; seconds: number; until: number }> = [
-  { unit: 'second', seconds: 1, until: 45 },
   { unit: 'minute', seconds: 60, until: 45 * 60 },
   { unit: 'hour', seconds: 3600, until: 22 * 3600 },
   { unit: 'day', seconds: 86_400, until: 26 * 86_400 },

@@ -4,7 +4,7 @@ import { sourceLabel } from '../format/labels';
 import { circuitWords } from '../settings/connection-words';
 import { ErrorNotice, Loading } from '../ui/QueryState';
 import { RelativeTime } from '../ui/RelativeTime';
-import { StateBadge } from '../ui/StateBadge';
+import { StateBadge, Tag } from '../ui/StateBadge';
 import { usePageTitle } from '../ui/usePageTitle';
 
 /** `/health`: every service the tracker talks to or hears from, refreshed every 15 seconds. */
@@ -53,13 +53,12 @@ export function HealthPage() {
 }
 
 function HealthRow({ service }: { service: ServiceHealth }) {
+  const kind = sourceLabel(service.kind);
   return (
     <li className="card health-row">
       <div className="health-name">
         <h2>{service.name}</h2>
-        {sourceLabel(service.kind) !== service.name ? (
-          <span className="tag">{sourceLabel(service.kind)}</span>
-        ) : null}
+        {kind !== service.name ? <Tag>{kind}</Tag> : null}
       </div>
       <StateBadge label={service.ok ? 'OK' : 'Problem'} tone={service.ok ? 'success' : 'danger'} />
       {service.message ? <p className="health-message">{service.message}</p> : null}

@@ -3,20 +3,17 @@ import { useRequestList } from '../api/requests.queries';
 import { FINISHED_STATES, type ListParams, type RequestSummary, type State } from '../api/types';
 import { stateLabel } from '../format/labels';
 import { Poster } from '../request/Poster';
+import { RequestTags } from '../request/RequestTags';
+import { requestPath } from '../request/request-links';
 import { Pager } from '../ui/Pager';
 import { ErrorNotice, Loading } from '../ui/QueryState';
 import { RelativeTime } from '../ui/RelativeTime';
-import { type FilterValues, RequestFilters } from '../ui/RequestFilters';
-import { StateBadge, Tag } from '../ui/StateBadge';
+import { type FilterValues, MEDIA_TYPES, RequestFilters } from '../ui/RequestFilters';
+import { StateBadge } from '../ui/StateBadge';
 import { useDebouncedValue } from '../ui/useDebouncedValue';
 import { usePageTitle } from '../ui/usePageTitle';
 
 const PAGE_SIZE = 25;
-/** The API filters by media type; anime is a property of the request, not a type it can filter on. */
-const TYPES = [
-  { value: 'movie', label: 'Movies' },
-  { value: 'tv', label: 'TV' },
-] as const;
 
 function readParams(search: URLSearchParams) {
   const state = search.get('state') ?? '';
@@ -71,7 +68,8 @@ export function HistoryPage() {
         values={{ q: current.q, state: current.state, type: current.type }}
         onChange={(values) => update({ q: values.q, state: values.state, type: values.type })}
         states={FINISHED_STATES}
-        types={TYPES}
+        // The API filters by media type; anime is a property of the request, not a type it can filter on.
+        types={MEDIA_TYPES}
       />
       {list.isPending ? (
         <Loading />
@@ -118,14 +116,10 @@ function HistoryRow({ request }: { request: RequestSummary }) {
       <Poster url={request.posterUrl} title={request.title} size="card" />
       <div className="history-main">
         <p className="history-title">
-          <Link to={`/requests/${encodeURIComponent(request.id)}`}>{request.title}</Link>
+          <Link to={requestPath(request.id)}>{request.title}</Link>
           {request.year !== null ? <span className="year"> ({request.year})</span> : null}
         </p>
-        <p className="tags">
-          <Tag kind="type">{request.mediaType === 'movie' ? 'Movie' : 'TV'}</Tag>
-          {request.isAnime ? <Tag kind="anime">Anime</Tag> : null}
-          {request.requestedBy ? <span className="requester">Requested by {request.requestedBy}</span> : null}
-        </p>
+        <RequestTags request={request} note="requester" />
       </div>
       <div className="history-state">
         <StateBadge label={state.label} tone={state.tone} />

@@ -1,7 +1,6 @@
-import { useState } from 'react';
 import { useRunAction } from '../api/requests.queries';
-import type { ActionName, Problem } from '../api/types';
-import { ACTION_LABELS, problemTitle } from '../format/labels';
+import type { Problem } from '../api/types';
+import { ACTION_LABELS, DESTRUCTIVE_ACTIONS, problemTitle } from '../format/labels';
 import { RelativeTime } from '../ui/RelativeTime';
 import { describeActionError, describeActionOutcome } from './action-outcome';
 
@@ -19,9 +18,8 @@ export function ProblemBanner({
   canAct: boolean;
 }) {
   const run = useRunAction(requestId);
-  const [asked, setAsked] = useState<ActionName | null>(null);
   const outcome = run.isPending
-    ? `Sending: ${asked ? ACTION_LABELS[asked] : ''}…`
+    ? `Sending: ${ACTION_LABELS[run.variables]}…`
     : run.isSuccess
       ? describeActionOutcome(run.data)
       : run.isError
@@ -46,12 +44,9 @@ export function ProblemBanner({
               <button
                 key={action}
                 type="button"
-                className={`button button-small${action === 'remove_and_search' ? ' button-danger' : ''}`}
+                className={`button button-small${DESTRUCTIVE_ACTIONS.has(action) ? ' button-danger' : ''}`}
                 disabled={run.isPending}
-                onClick={() => {
-                  setAsked(action);
-                  run.mutate(action);
-                }}
+                onClick={() => run.mutate(action)}
               >
                 {ACTION_LABELS[action]}
               </button>

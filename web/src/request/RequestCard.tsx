@@ -2,20 +2,20 @@ import { useId } from 'react';
 import { Link } from 'react-router';
 import type { RequestSummary } from '../api/types';
 import { episodeCountWords, stateLabel } from '../format/labels';
-import { ProgressBar } from '../ui/ProgressBar';
 import { RelativeTime } from '../ui/RelativeTime';
-import { StateBadge, Tag } from '../ui/StateBadge';
+import { StateBadge } from '../ui/StateBadge';
 import { Poster } from './Poster';
 import { ProblemBanner } from './ProblemBanner';
-import { transferWords } from './transfer-words';
+import { RequestTags } from './RequestTags';
+import { requestPath } from './request-links';
+import { TransferProgress } from './TransferProgress';
 
 /** One request on the board: an `article` named by its title, with its progress and its problem. */
 export function RequestCard({ request, canAct }: { request: RequestSummary; canAct: boolean }) {
   const titleId = useId();
   const state = stateLabel(request.state);
   const episodes = request.mediaType === 'tv' ? episodeCountWords(request.episodeCounts) : '';
-  const transfer = transferWords(request);
-  const to = `/requests/${encodeURIComponent(request.id)}`;
+  const to = requestPath(request.id);
   return (
     <article
       className={`card request-card${request.problem ? ' has-problem' : ''}`}
@@ -31,20 +31,9 @@ export function RequestCard({ request, canAct }: { request: RequestSummary; canA
           </Link>
           {request.year !== null ? <span className="year"> ({request.year})</span> : null}
         </h3>
-        <p className="tags">
-          <Tag kind="type">{request.mediaType === 'movie' ? 'Movie' : 'TV'}</Tag>
-          {request.isAnime ? <Tag kind="anime">Anime</Tag> : null}
-          {request.requestedBy ? <span className="requester">Requested by {request.requestedBy}</span> : null}
-        </p>
+        <RequestTags request={request} note="requester" />
         <StateBadge label={state.label} tone={state.tone} hint={state.hint} />
-        {request.progress !== null ? (
-          <div className="transfer">
-            <ProgressBar value={request.progress} label={`Download progress of ${request.title}`} />
-            <p className="transfer-words">{transfer}</p>
-          </div>
-        ) : transfer ? (
-          <p className="transfer-words">{transfer}</p>
-        ) : null}
+        <TransferProgress request={request} />
         {episodes ? <p className="episode-counts">{episodes}</p> : null}
         <p className="updated">
           <RelativeTime iso={request.updatedAt} prefix="Updated" />

@@ -5,18 +5,18 @@ import { useServices } from '../api/services.queries';
 import { useIsAdmin } from '../api/session.queries';
 import type { RequestDetail } from '../api/types';
 import { episodeCountWords, sourceLabel, stateLabel } from '../format/labels';
-import { ProgressBar } from '../ui/ProgressBar';
 import { ErrorNotice, Loading } from '../ui/QueryState';
 import { RelativeTime } from '../ui/RelativeTime';
-import { StateBadge, Tag } from '../ui/StateBadge';
+import { StateBadge } from '../ui/StateBadge';
 import { usePageTitle } from '../ui/usePageTitle';
 import { DownloadList } from './DownloadList';
 import { EpisodeSeasons } from './EpisodeSeasons';
 import { Poster } from './Poster';
 import { ProblemBanner } from './ProblemBanner';
+import { RequestTags } from './RequestTags';
 import { publicLinks, serviceLinks } from './request-links';
 import { Timeline } from './Timeline';
-import { transferWords } from './transfer-words';
+import { TransferProgress } from './TransferProgress';
 
 /** `/requests/:id`: everything the tracker knows about one request. */
 export function RequestDetailPage() {
@@ -44,7 +44,6 @@ function RequestDetailView({ request }: { request: RequestDetail }) {
   const isAdmin = useIsAdmin();
   const services = useServices({ enabled: isAdmin });
   const state = stateLabel(request.state);
-  const transfer = transferWords(request);
   const links = [...serviceLinks(request, services.data ?? []), ...publicLinks(request)];
   const episodeWords = request.mediaType === 'tv' ? episodeCountWords(request.episodeCounts) : '';
   return (
@@ -59,23 +58,9 @@ function RequestDetailView({ request }: { request: RequestDetail }) {
             {request.title}
             {request.year !== null ? <span className="year"> ({request.year})</span> : null}
           </h1>
-          <p className="tags">
-            <Tag kind="type">{request.mediaType === 'movie' ? 'Movie' : 'TV'}</Tag>
-            {request.isAnime ? <Tag kind="anime">Anime</Tag> : null}
-            {request.requestedSeasons.length > 0 ? (
-              <span className="requester">
-                {request.requestedSeasons.length === 1 ? 'Season' : 'Seasons'}{' '}
-                {request.requestedSeasons.join(', ')}
-              </span>
-            ) : null}
-          </p>
+          <RequestTags request={request} note="seasons" />
           <StateBadge label={state.label} tone={state.tone} hint={state.hint} />
-          {request.progress !== null ? (
-            <div className="transfer">
-              <ProgressBar value={request.progress} label={`Download progress of ${request.title}`} />
-              <p className="transfer-words">{transfer}</p>
-            </div>
-          ) : null}
+          <TransferProgress request={request} />
           {episodeWords ? <p className="episode-counts">{episodeWords}</p> : null}
           <dl className="facts">
             <div>

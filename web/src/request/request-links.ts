@@ -5,6 +5,11 @@ export interface ExternalLink {
   href: string;
 }
 
+/** The request's page in this app. */
+export function requestPath(id: string): string {
+  return `/requests/${encodeURIComponent(id)}`;
+}
+
 type Ids = Pick<RequestSummary, 'mediaType' | 'tmdbId' | 'tvdbId' | 'imdbId' | 'jellyseerrRequestId'> & {
   jellyfinId?: string | null;
 };

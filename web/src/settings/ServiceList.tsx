@@ -3,7 +3,7 @@ import { describeError } from '../api/api';
 import { useDeleteService, useTestConnection } from '../api/services.queries';
 import type { CatalogEntry, Service } from '../api/types';
 import { RelativeTime } from '../ui/RelativeTime';
-import { StateBadge } from '../ui/StateBadge';
+import { StateBadge, Tag } from '../ui/StateBadge';
 import { ConnectionResult } from './ConnectionResult';
 import { circuitWords } from './connection-words';
 
@@ -70,8 +70,8 @@ function ServiceRow({
     <article className="card service" aria-labelledby={`${id}-name`}>
       <header className="service-header">
         <h3 id={`${id}-name`}>{service.name}</h3>
-        {displayName !== service.name ? <span className="tag">{displayName}</span> : null}
-        <span className="tag">{fromEnv ? 'from environment' : 'added here'}</span>
+        {displayName !== service.name ? <Tag>{displayName}</Tag> : null}
+        <Tag>{fromEnv ? 'from environment' : 'added here'}</Tag>
       </header>
       <p className="service-url">{service.url}</p>
       <div className="service-health">

@@ -1,14 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { useLocation } from 'react-router';
 import { useCatalog, useServices, useWebhookSetups } from '../api/services.queries';
-import type { Service } from '../api/types';
 import { ErrorNotice, Loading } from '../ui/QueryState';
 import { usePageTitle } from '../ui/usePageTitle';
 import { ServiceForm } from './ServiceForm';
 import { ServiceList } from './ServiceList';
 import { WebhookSetupCards } from './WebhookSetupCards';
 
-type Editing = { mode: 'closed' } | { mode: 'add' } | { mode: 'edit'; service: Service };
+/** The open form; an edited instance is named by id and read from the service list, never copied. */
+type Editing = { mode: 'closed' } | { mode: 'add' } | { mode: 'edit'; id: string };
 
 /** `/settings`: service instances (add, edit, test, delete) and how to point each app's webhook here. */
 export function SettingsPage() {
@@ -19,6 +19,8 @@ export function SettingsPage() {
   const [editing, setEditing] = useState<Editing>({ mode: 'closed' });
   const formRef = useRef<HTMLDivElement>(null);
   const { hash } = useLocation();
+  const edited = editing.mode === 'edit' ? services.data?.find((s) => s.id === editing.id) : undefined;
+  const formOpen = editing.mode === 'add' || edited !== undefined;
 
   // Opening the form moves focus to it; the board's empty state links straight to #webhooks.
   useEffect(() => {
@@ -36,7 +38,7 @@ export function SettingsPage() {
       <section className="settings-section" aria-labelledby="services-title">
         <div className="section-header">
           <h2 id="services-title">Services</h2>
-          {editing.mode === 'closed' && catalog.data ? (
+          {!formOpen && catalog.data ? (
             <button
               type="button"
               className="button button-primary"
@@ -50,12 +52,12 @@ export function SettingsPage() {
           The apps the tracker reads from and sends fixes to. Passwords and API keys are stored encrypted and
           never shown again.
         </p>
-        {editing.mode !== 'closed' && catalog.data ? (
+        {formOpen && catalog.data ? (
           <div className="card form-panel" ref={formRef}>
             <ServiceForm
-              key={editing.mode === 'edit' ? editing.service.id : 'new'}
+              key={edited?.id ?? 'new'}
               catalog={catalog.data}
-              service={editing.mode === 'edit' ? editing.service : null}
+              service={edited ?? null}
               onDone={() => setEditing({ mode: 'closed' })}
             />
           </div>
@@ -74,7 +76,7 @@ export function SettingsPage() {
           <ServiceList
             services={services.data}
             catalog={catalog.data}
-            onEdit={(service) => setEditing({ mode: 'edit', service })}
+            onEdit={(service) => setEditing({ mode: 'edit', id: service.id })}
           />
         )}
       </section>

@@ -2,7 +2,7 @@ import type { CatalogEntry, SecretFieldKey, Service, ServiceFieldKey, ServiceInp
 
 export type FieldValues = Record<ServiceFieldKey, string>;
 
-export const EMPTY_VALUES: FieldValues = { url: '', username: '', password: '', apiKey: '' };
+const EMPTY_VALUES: FieldValues = { url: '', username: '', password: '', apiKey: '' };
 
 export interface FormState {
   name: string;

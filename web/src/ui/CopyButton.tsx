@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
  * Copies with the Clipboard API; where it is missing (plain http on a LAN address is not a secure
  * context) falls back to a hidden textarea and `execCommand('copy')`.
  */
-export async function copyText(text: string): Promise<boolean> {
+async function copyText(text: string): Promise<boolean> {
   try {
     if (navigator.clipboard && globalThis.isSecureContext !== false) {
       await navigator.clipboard.writeText(text);

@@ -2,6 +2,12 @@ import { useId } from 'react';
 import type { State } from '../api/types';
 import { stateLabel } from '../format/labels';
 
+/** The API's media types, as the "Type" select offers them. */
+export const MEDIA_TYPES: ReadonlyArray<{ value: string; label: string }> = [
+  { value: 'movie', label: 'Movies' },
+  { value: 'tv', label: 'TV' },
+];
+
 export interface FilterValues {
   q: string;
   state: string;
