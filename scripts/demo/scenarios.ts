@@ -18,7 +18,13 @@ import { setMaxListeners } from 'node:events';
 import type { ArrFakeEpisode } from '../../src/integrations/shared/arr-api.fake.js';
 import { CATALOG, type DemoMovie, type DemoSeries, type DemoTitle, type Requester } from './catalog.js';
 import { createPacer, isStopped, type Pacer } from './pacer.js';
-import { createServices, type Download, type GrabPlan, type Services } from './services.js';
+import {
+  createServices,
+  type Download,
+  type GrabPlan,
+  type JellyseerrRequest,
+  type Services,
+} from './services.js';
 import type { DemoStack } from './stack.js';
 import { createTransfers, RemovedByArr } from './transfers.js';
 
@@ -119,20 +125,27 @@ function plan(story: Story, sizeBytes: number, bytesPerSecond: number): GrabPlan
   };
 }
 
+/** Someone asks in Jellyseerr; with `pendingFor`, an admin approves that many demo seconds later. */
+async function requestAndApprove(
+  { services, pacer }: Story,
+  title: DemoTitle,
+  { by, pendingFor }: { by: Requester; pendingFor?: number },
+): Promise<JellyseerrRequest> {
+  const request = await services.request(title, { by, pending: pendingFor !== undefined });
+  if (pendingFor !== undefined) {
+    await pacer.wait(pendingFor);
+    await services.approve(request);
+  }
+  return request;
+}
+
 async function movieStory(
   story: Story,
   title: DemoMovie,
   options: { by: Requester; pendingFor?: number; trouble?: Trouble },
 ): Promise<void> {
   const { services, pacer, pace } = story;
-  const request = await services.request(title, {
-    by: options.by,
-    pending: options.pendingFor !== undefined,
-  });
-  if (options.pendingFor !== undefined) {
-    await pacer.wait(options.pendingFor);
-    await services.approve(request);
-  }
+  const request = await requestAndApprove(story, title, options);
   const movie = services.addMovie(title);
   await pacer.wait(2 * pace); // Radarr searches its indexers
   const size = title.anime ? pacer.between(3.5, 5) * GB : pacer.between(5, 8) * GB;
@@ -161,14 +174,7 @@ async function seasonStory(
   options: { by: Requester; pendingFor?: number },
 ): Promise<void> {
   const { services, pacer, pace } = story;
-  const request = await services.request(title, {
-    by: options.by,
-    pending: options.pendingFor !== undefined,
-  });
-  if (options.pendingFor !== undefined) {
-    await pacer.wait(options.pendingFor);
-    await services.approve(request);
-  }
+  const request = await requestAndApprove(story, title, options);
   const season = services.addSeries(title);
   await pacer.wait(2 * pace);
   const episodeStory = async (episode: ArrFakeEpisode, index: number) => {

@@ -173,41 +173,46 @@ export function createServices({
     };
   }
 
-  function startDownload(
+  /**
+   * A grab as Radarr and Sonarr both do it: `record` puts the release in the *arr's queue and history,
+   * the torrent goes to qBittorrent, then `announce` sends the *arr's Grab webhook.
+   */
+  async function grab(
     arr: typeof radarr | typeof sonarr,
-    release: string,
-    category: string,
-    plan: GrabPlan,
-  ): Omit<Download, 'transfer'> & { queue: ArrQueue; start(): Transfer } {
+    { release, category, plan }: { release: string; category: string; plan: GrabPlan },
+    record: (queued: ReturnType<typeof queuedRelease>) => void,
+    announce: (downloadId: string) => Promise<void>,
+  ): Promise<Download> {
     const id = randomBytes(20).toString('hex').toUpperCase();
     const outputPath = `${SAVE_PATH}/${release}`;
     const queue = queueOf(arr, id);
-    return {
-      id,
-      release,
+    record(queuedRelease(id, release, outputPath, plan));
+    const transfer = transfers.start({
+      hash: id,
+      name: release,
       sizeBytes: plan.sizeBytes,
-      outputPath,
+      category,
+      bytesPerSecond: plan.bytesPerSecond,
       queue,
-      start: () =>
-        transfers.start({
-          hash: id,
-          name: release,
-          sizeBytes: plan.sizeBytes,
-          category,
-          bytesPerSecond: plan.bytesPerSecond,
-          queue,
-          progress: plan.complete ? 1 : 0,
-        }),
-    };
+      progress: plan.complete ? 1 : 0,
+    });
+    await announce(id);
+    return { id, release, sizeBytes: plan.sizeBytes, outputPath, transfer };
   }
 
-  const grabCommon = (plan: GrabPlan) => ({
-    size: plan.sizeBytes,
-    sizeleft: plan.sizeBytes,
-    timeleft: null,
-    status: 'queued' as const,
-    indexer: INDEXERS[Math.floor(pacer.random() * INDEXERS.length)] ?? null,
-  });
+  /** The queue record's fields a grab sets alike in Radarr and Sonarr. */
+  function queuedRelease(downloadId: string, title: string, outputPath: string, plan: GrabPlan) {
+    return {
+      downloadId,
+      title,
+      outputPath,
+      size: plan.sizeBytes,
+      sizeleft: plan.sizeBytes,
+      timeleft: null,
+      status: 'queued' as const,
+      indexer: INDEXERS[Math.floor(pacer.random() * INDEXERS.length)] ?? null,
+    };
+  }
 
   return {
     /**
@@ -293,25 +298,16 @@ export function createServices({
       const releases = ref.title.anime ? ANIME_MOVIE_RELEASES : MOVIE_RELEASES;
       const quality = releases[ref.grabs++ % releases.length];
       const release = `${dotted(ref.title.title)}.${ref.title.year}.${quality}`;
-      const download = startDownload(radarr, release, 'radarr', plan);
-      radarr.grab({
-        movieId: ref.movie.id,
-        downloadId: download.id,
-        title: release,
-        outputPath: download.outputPath,
-        ...grabCommon(plan),
-      });
-      const transfer = download.start();
-      await hook(
-        'radarr',
-        radarrGrab({
-          ...radarrMovie(ref),
-          downloadId: download.id,
-          releaseTitle: release,
-          size: plan.sizeBytes,
-        }),
+      return grab(
+        radarr,
+        { release, category: 'radarr', plan },
+        (queued) => radarr.grab({ movieId: ref.movie.id, ...queued }),
+        (downloadId) =>
+          hook(
+            'radarr',
+            radarrGrab({ ...radarrMovie(ref), downloadId, releaseTitle: release, size: plan.sizeBytes }),
+          ),
       );
-      return { ...download, transfer };
     },
 
     /** Radarr imports the completed download; returns the movie file's library path. */
@@ -393,27 +389,23 @@ export function createServices({
           : `S${pad(first.seasonNumber)}`;
       const quality = ref.title.anime ? '1080p.WEB-DL.x265-SubsPlease' : '720p.BluRay.x264-DEMAND';
       const release = `${dotted(ref.title.title)}.${code}.${quality}`;
-      const download = startDownload(sonarr, release, 'tv-sonarr', plan);
-      sonarr.grab({
-        seriesId: ref.series.id,
-        episodeIds: episodes.map((e) => e.id),
-        downloadId: download.id,
-        title: release,
-        outputPath: download.outputPath,
-        ...grabCommon(plan),
-      });
-      const transfer = download.start();
-      await hook(
-        'sonarr',
-        sonarrGrab({
-          ...sonarrSeries(ref),
-          episodes: episodes.map(sonarrEpisode),
-          downloadId: download.id,
-          releaseTitle: release,
-          size: plan.sizeBytes,
-        }),
+      return grab(
+        sonarr,
+        { release, category: 'tv-sonarr', plan },
+        (queued) =>
+          sonarr.grab({ seriesId: ref.series.id, episodeIds: episodes.map((e) => e.id), ...queued }),
+        (downloadId) =>
+          hook(
+            'sonarr',
+            sonarrGrab({
+              ...sonarrSeries(ref),
+              episodes: episodes.map(sonarrEpisode),
+              downloadId,
+              releaseTitle: release,
+              size: plan.sizeBytes,
+            }),
+          ),
       );
-      return { ...download, transfer };
     },
 
     /**

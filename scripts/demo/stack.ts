@@ -29,9 +29,9 @@ import { type SonarrApiFake, startSonarrApiFake } from '../../src/integrations/s
 import type { RequestSummary } from '../../src/tracker/request-views.js';
 
 /** Fixed so the printed instructions stay the same from one run to the next; the demo is local only. */
-export const DEMO_API_KEY = 'demo-api-key-not-a-secret';
-export const DEMO_WEBHOOK_TOKEN = 'demo-webhook-token-not-a-secret';
-export const DEMO_ADMIN_PASSWORD = 'demo-admin';
+const DEMO_API_KEY = 'demo-api-key-not-a-secret';
+const DEMO_WEBHOOK_TOKEN = 'demo-webhook-token-not-a-secret';
+const DEMO_ADMIN_PASSWORD = 'demo-admin';
 /** A Jellyfin user of the simulated Jellyfin, for the "sign in with Jellyfin" path. */
 export const DEMO_JELLYFIN_USER = { name: 'demo', password: 'demo' };
 

@@ -42,8 +42,6 @@ export interface TransferInput {
 }
 
 export interface Transfer {
-  readonly hash: string;
-  progress(): number;
   /** Downloads up to `until` (default all) and resolves then; rejects with RemovedByArr. */
   run(until?: number): Promise<void>;
   /** Races `waiting` against the download being removed through the *arr's API. */
@@ -192,8 +190,6 @@ export function createTransfers({ qb, pacer }: { qb: QbittorrentFake; pacer: Pac
 
     active.add(tick);
     return {
-      hash: input.hash,
-      progress: () => progress,
       run(until = 1) {
         if (mode === 'gone') return Promise.reject(new RemovedByArr(`${input.name} is gone`));
         target = until;

@@ -6,13 +6,13 @@
  *
  * Browser code is passed as strings: the server's TypeScript has no DOM types (as in board.e2e.test.ts).
  */
-import type { BrowserContext, CDPSession, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CDPSession, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { jellyseerrNotification } from '../../src/integrations/jellyseerr/jellyseerr.fake.js';
 import { radarrGrab, radarrManualInteractionRequired } from '../../src/integrations/radarr/radarr.fake.js';
-import { describeInBrowser, launchBrowser, type RunningBrowser } from './support/browser.js';
-import { ADMIN_PASSWORD, type E2eStack, startE2eStack } from './support/e2e-stack.js';
-import { drawPosters } from './support/posters.js';
+import { describeInBrowser } from './support/browser.js';
+import { ADMIN_PASSWORD, type E2eStack } from './support/e2e-stack.js';
+import { browserPerFile, signInAsAdmin } from './support/session.js';
 
 const matrix = { movieId: 1, tmdbId: 603, title: 'The Matrix', year: 1999 };
 const heat = { movieId: 2, tmdbId: 949, title: 'Heat', year: 1995 };
@@ -175,43 +175,25 @@ const NAME_OPTIONAL = new Set([
 ]);
 
 describeInBrowser('accessibility of the web UI', () => {
-  let browser: RunningBrowser;
+  const e2e = browserPerFile();
   let stack: E2eStack;
-  let context: BrowserContext;
   let page: Page;
-  const ids = { downloading: '', blocked: '', declined: '' };
+  const ids = { downloading: '', blocked: '' };
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => browser?.close());
   beforeEach(async () => {
-    stack = await startE2eStack();
+    stack = await e2e.startStack();
     await seed(stack);
     const { body } = await stack.api('GET', '/api/requests?limit=100');
     const idOf = (title: string) => body.items.find((r: { title: string }) => r.title === title).id as string;
     ids.downloading = idOf(matrix.title);
     ids.blocked = idOf(heat.title);
-    ids.declined = idOf('Alien');
-  });
-  afterEach(async () => {
-    await context?.close();
-    await stack?.close();
   });
 
   async function open(options: { phone?: boolean } = {}) {
-    context = await browser.context({ ...options, baseURL: stack.url });
-    await drawPosters(context);
-    page = await context.newPage();
+    ({ page } = await e2e.openPage({ ...options, posters: true }));
   }
 
-  async function signIn() {
-    await page.goto('/login');
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === '/');
-  }
+  const signIn = () => signInAsAdmin(page);
 
   const focused = () => page.evaluate<Focused | null>(FOCUSED);
 

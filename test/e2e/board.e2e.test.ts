@@ -2,47 +2,28 @@
  * The board in a real browser (Debian's Chromium) against the real server: requests appear and move
  * as webhooks and download-client polls arrive, without a reload; a problem's button sends its command.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, expect, it } from 'vitest';
 import { jellyseerrNotification } from '../../src/integrations/jellyseerr/jellyseerr.fake.js';
 import { radarrGrab, radarrManualInteractionRequired } from '../../src/integrations/radarr/radarr.fake.js';
-import { describeInBrowser, launchBrowser, type RunningBrowser } from './support/browser.js';
-import { ADMIN_PASSWORD, type E2eStack, startE2eStack } from './support/e2e-stack.js';
-import { drawPosters } from './support/posters.js';
+import { describeInBrowser } from './support/browser.js';
+import type { E2eStack } from './support/e2e-stack.js';
+import { browserPerFile, signInAsAdmin } from './support/session.js';
 
 const matrix = { movieId: 1, tmdbId: 603, title: 'The Matrix', year: 1999 };
 const HASH = 'AB'.repeat(20);
 
 describeInBrowser('the board in a browser', () => {
-  let browser: RunningBrowser;
+  const e2e = browserPerFile();
   let stack: E2eStack;
-  let context: BrowserContext;
   let page: Page;
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => browser?.close());
   beforeEach(async () => {
-    stack = await startE2eStack();
+    stack = await e2e.startStack();
     stack.radarr.addMovie({ id: 1, tmdbId: 603, title: 'The Matrix', year: 1999 });
-    context = await browser.context({ baseURL: stack.url });
-    await drawPosters(context);
-    page = await context.newPage();
-    await signIn(page);
+    ({ page } = await e2e.openPage({ posters: true }));
+    await signInAsAdmin(page);
   });
-  afterEach(async () => {
-    await context?.close();
-    await stack?.close();
-  });
-
-  async function signIn(p: Page) {
-    await p.goto('/login');
-    await p.getByLabel('Username').fill('admin');
-    await p.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.waitForURL((url) => url.pathname === '/');
-  }
 
   const approveMatrix = () =>
     stack.hook(

@@ -10,6 +10,7 @@ import { type DemoStack, startDemoStack, waitForRequests } from '../../scripts/d
 import type { RequestSummary } from '../../src/tracker/request-views.js';
 import { describeInBrowser, launchBrowser, type RunningBrowser } from './support/browser.js';
 import { drawPosters } from './support/posters.js';
+import { signInAsAdmin } from './support/session.js';
 
 const OUT = new URL('../../docs/screenshots/', import.meta.url);
 
@@ -60,11 +61,7 @@ describeInBrowser('screenshots for the README', () => {
       const context = await browser.context({ phone, baseURL: stack.url });
       await drawPosters(context);
       const page = await context.newPage();
-      await page.goto('/login');
-      await page.getByLabel('Username').fill('admin');
-      await page.getByLabel('Password').fill(stack.adminPassword);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL((url) => url.pathname === '/');
+      await signInAsAdmin(page, stack.adminPassword);
       for (const shot of pages) {
         await page.goto(shot.path);
         await page.getByRole('heading', { level: 1, name: shot.heading }).waitFor();

@@ -5,10 +5,11 @@
  */
 import { createServer, type RequestListener } from 'node:http';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { freePort } from '../support/daemons/daemon-process.js';
-import { describeInBrowser, launchBrowser, type RunningBrowser } from './support/browser.js';
-import { ADMIN_PASSWORD, type E2eStack, startE2eStack } from './support/e2e-stack.js';
+import { describeInBrowser } from './support/browser.js';
+import type { E2eStack } from './support/e2e-stack.js';
+import { browserPerFile, signInAsAdmin } from './support/session.js';
 
 /** The Radarr fake's default version, which its system/status reports. */
 const RADARR_VERSION = '5.28.0.10274';
@@ -47,36 +48,21 @@ async function startTinyServer(handler: RequestListener): Promise<TinyServer> {
 }
 
 describeInBrowser('the settings page in a browser', () => {
-  let browser: RunningBrowser;
+  const e2e = browserPerFile();
   let stack: E2eStack;
   let context: BrowserContext;
   let page: Page;
   const tinyServers: TinyServer[] = [];
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => browser?.close());
   beforeEach(async () => {
-    stack = await startE2eStack({ BASE_URL });
-    context = await browser.context({ baseURL: stack.url });
-    page = await context.newPage();
-    await signIn(page);
+    stack = await e2e.startStack({ BASE_URL });
+    ({ context, page } = await e2e.openPage());
+    await signInAsAdmin(page);
     await page.goto('/settings');
   });
   afterEach(async () => {
-    await context?.close();
-    await stack?.close();
     await Promise.all(tinyServers.splice(0).map((s) => s.close()));
   });
-
-  async function signIn(p: Page) {
-    await p.goto('/login');
-    await p.getByLabel('Username').fill('admin');
-    await p.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.waitForURL((url) => url.pathname === '/');
-  }
 
   // The webhook cards are articles named after their apps too: each section is looked up by its heading.
   const services = () => page.getByRole('region', { name: 'Services' });

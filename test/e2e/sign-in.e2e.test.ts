@@ -2,24 +2,18 @@
  * Signing in and out in a real browser: a Jellyfin administrator sees every request, another Jellyfin
  * user only their own; a wrong password is said in words; signing out ends the session.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, expect, it } from 'vitest';
 import { jellyseerrNotification } from '../../src/integrations/jellyseerr/jellyseerr.fake.js';
-import { describeInBrowser, launchBrowser, type RunningBrowser } from './support/browser.js';
-import { type E2eStack, startE2eStack } from './support/e2e-stack.js';
+import { describeInBrowser } from './support/browser.js';
+import { browserPerFile, submitSignIn } from './support/session.js';
 
 describeInBrowser('signing in and out', () => {
-  let browser: RunningBrowser;
-  let stack: E2eStack;
-  let context: BrowserContext;
+  const e2e = browserPerFile();
   let page: Page;
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => browser?.close());
   beforeEach(async () => {
-    stack = await startE2eStack();
+    const stack = await e2e.startStack();
     stack.jellyfin.addUser({ name: 'Morgan', password: 'morgan-pass', isAdmin: true });
     stack.jellyfin.addUser({ name: 'alice', password: 'alice-pass' });
     for (const [requestId, title, requestedBy] of [
@@ -39,19 +33,10 @@ describeInBrowser('signing in and out', () => {
         }),
       );
     }
-    context = await browser.context({ baseURL: stack.url });
-    page = await context.newPage();
-  });
-  afterEach(async () => {
-    await context?.close();
-    await stack?.close();
+    ({ page } = await e2e.openPage());
   });
 
-  async function signIn(username: string, password: string) {
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
+  const signIn = (username: string, password: string) => submitSignIn(page, username, password);
   const titles = () =>
     page
       .getByRole('article')

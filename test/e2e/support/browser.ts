@@ -7,7 +7,7 @@
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { describeWithBinaries } from '../../support/daemons/daemon-process.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** `describe` that needs Chromium: skipped loudly on a developer machine without it, a failure in CI. */
 export function describeInBrowser(title: string, body: () => void): void {
